@@ -93,6 +93,10 @@ def _coerce(name: str, kind: Any, value: Any) -> Any:
         ) from None
 
 
+# the command-line contract names the index folder's variable BRONWIJS_INDEX (it wins over _DIR)
+_ENV_ALIASES = {"index_dir": ("BRONWIJS_INDEX",)}
+
+
 def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
     """Read the config file, then ``BRONWIJS_*`` variables, then flags (``None`` means not given)."""
     hints = typing.get_type_hints(Settings)
@@ -105,9 +109,10 @@ def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"{path}: not valid TOML: {e}") from e
     for name in known:
-        env = os.environ.get(f"BRONWIJS_{name.upper()}")
-        if env is not None:
-            values[name] = env
+        for var in (f"BRONWIJS_{name.upper()}", *_ENV_ALIASES.get(name, ())):
+            env = os.environ.get(var)
+            if env is not None:
+                values[name] = env
     values.update({k: v for k, v in flags.items() if v is not None})
     if unknown := sorted(values.keys() - set(known)):
         raise ConfigError(f"unknown setting(s) {unknown} (from {path} or flags); known: {known}")
