@@ -1,0 +1,22 @@
+"""Paths of the test data, importable from any test module (``from testpaths import CORPUS``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+REAL = SHARED / "corpus" / "real"
+GOLD_DEV = ROOT / "evals" / "gold" / "dev"
+
+
+def real_file(name: str) -> Path:
+    """A file of ../shared/corpus/real; the test is skipped when shared/ is not beside the checkout."""
+    p = REAL / name
+    if not p.exists():
+        pytest.skip(f"{p} not available (shared/ corpus not beside this checkout)")
+    return p
