@@ -1,0 +1,173 @@
+"""Typed commitments (FORMAT.md's extraction fields) and the JSON schema generated from them.
+
+pydantic sits here because commitments cross I/O edges (LLM structured output, JSON/CSV export,
+``docs/commitment.schema.json``); every item is still made from a ``Span`` of the canonical text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.types import Span
+
+Kind = Literal["norm", "deadline", "funding"]
+KINDS: tuple[str, ...] = ("norm", "deadline", "funding")
+Unit = Literal["day", "week", "month", "year"]
+Recurrence = Literal["once", "per year", "structural"]
+Grounding = Literal["exact", "fuzzy"]
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "commitment.schema.json"
+
+
+class Within(BaseModel):
+    """A time limit: ``binnen vijf dagen`` is ``{"value": 5, "unit": "day"}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: int | float = Field(gt=0)
+    unit: Unit
+
+    @field_validator("value")
+    @classmethod
+    def _whole(cls, v: float) -> int | float:
+        return int(v) if float(v).is_integer() else v
+
+
+class NormFields(BaseModel):
+    """A quantified standard: a share, a time limit, or both."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    subject: str
+    share: float | None = Field(default=None, ge=0, le=1)
+    within: Within | None = None
+    population: str | None = None
+
+
+class DeadlineFields(BaseModel):
+    """A date or period by which something must be done, delivered or take effect."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    action: str
+    actor: str | None = None
+    due: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="ISO date or null")
+    due_text: str
+
+
+class FundingFields(BaseModel):
+    """An amount of money made available, spent, budgeted, cut or estimated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    amount_eur: int | float
+
+    @field_validator("amount_eur")
+    @classmethod
+    def _whole(cls, v: float) -> int | float:
+        return int(v) if float(v).is_integer() else v
+
+    period: str | None = Field(default=None, pattern=r"^\d{4}(-\d{4})?$", description='"2020" or "2022-2025"')
+    purpose: str
+    recurrence: Recurrence | None = None
+
+
+FIELDS_BY_KIND: dict[str, type[BaseModel]] = {
+    "norm": NormFields,
+    "deadline": DeadlineFields,
+    "funding": FundingFields,
+}
+
+
+class Commitment(BaseModel):
+    """One grounded commitment: ``doc.text[char_start:char_end] == quote``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    doc: str
+    doc_sha256: str
+    kind: Kind
+    quote: str
+    page: int = Field(ge=1)
+    char_start: int = Field(ge=0)
+    char_end: int = Field(ge=0)
+    fields: NormFields | DeadlineFields | FundingFields
+    actor: str | None = None
+    grounding: Grounding = "exact"
+
+    @classmethod
+    def from_span(
+        cls,
+        span: Span,
+        kind: str,
+        fields: NormFields | DeadlineFields | FundingFields,
+        *,
+        actor: str | None = None,
+        grounding: str = "exact",
+    ) -> Commitment:
+        """The one way the extractors build a commitment: quote and offsets come from the span."""
+        return cls(
+            doc=span.doc,
+            doc_sha256=span.doc_sha256,
+            kind=kind,  # type: ignore[arg-type]
+            quote=span.text,
+            page=span.page,
+            char_start=span.char_start,
+            char_end=span.char_end,
+            fields=fields,
+            actor=actor,
+            grounding=grounding,  # type: ignore[arg-type]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI contract keys, plus ``actor`` and ``grounding``."""
+        return {
+            "doc": self.doc,
+            "doc_sha256": self.doc_sha256,
+            "kind": self.kind,
+            "quote": self.quote,
+            "page": self.page,
+            "char_start": self.char_start,
+            "char_end": self.char_end,
+            "fields": self.fields.model_dump(mode="json"),
+            "actor": self.actor,
+            "grounding": self.grounding,
+        }
+
+
+def schema() -> dict[str, Any]:
+    """JSON schema of ``Commitment.to_dict()``, generated from the models.
+
+    pydantic gives the shapes; a small ``allOf`` ties each ``kind`` to its fields model, which a
+    plain union cannot say.
+    """
+    s = Commitment.model_json_schema(mode="serialization")
+    s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    s["$id"] = "https://bronwijs.example/commitment.schema.json"
+    s["title"] = "Commitment"
+    s["description"] = (
+        "A norm, deadline or funding commitment extracted from a Dutch policy document and grounded "
+        "in its cleaned text (generated by assistant.extract.models.schema(); do not edit by hand)."
+    )
+    s["required"] = sorted(set(s.get("required", [])) | {"actor", "grounding"})
+    s["allOf"] = [
+        {
+            "if": {"properties": {"kind": {"const": kind}}},
+            "then": {"properties": {"fields": {"$ref": f"#/$defs/{model.__name__}"}}},
+        }
+        for kind, model in FIELDS_BY_KIND.items()
+    ]
+    return s
+
+
+def schema_text() -> str:
+    return json.dumps(schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> Path:
+    """Regenerate ``docs/commitment.schema.json`` (``python -m assistant.extract.models``)."""
+    path.write_text(schema_text(), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(write_schema())

@@ -1,0 +1,678 @@
+"""Rule-based Dutch commitment extractor: sentences → anchored clauses → typed, grounded items.
+
+How it decides, in short (the patterns are Dutch policy-language generalities, not gold items):
+
+- **funding**: every euro amount (``normalize.find_amounts``). Period: the nearest year wording in
+  its clause (``in 2020``, ``voor de jaren 2022 – 2025``, ``per 1-1-2021``, ``subsidieplafond 2024``,
+  a season or ``<maand>circulaire`` of the document year); a total followed by ``waarvan … in Y1 en
+  … in Y2`` covers ``Y1-Y2``; a bare table row inherits the period of the row above.
+- **deadline**: a date expression (``normalize.find_dues``) in a clause that plans, promises or
+  sets into effect: a future or modal cue (``zal``, ``worden``, ``te`` + infinitive, ``verwacht``,
+  ``streven``, ``toegezegd``), a planning verb in the present (``ontvangt``, ``volgt``,
+  ``organiseert``), an effective date (``per 1 januari 2023``) or a labelled date (``Start
+  consultatie: 3 april``). Past clauses (``is verstrekt``, ``jl.``), plans the text calls off
+  (``zou … worden``), dates before the document date and dates that only qualify an amount are
+  not deadlines.
+- **norm**: a time limit (``binnen vijf dagen``, ``een termijn van vier maanden``) or a bounded
+  share in a normative clause (``ten minste 90%`` + ``voorwaarde``); statistics (``daling``,
+  ``ten opzichte van``, ``naar schatting``) are not norms.
+
+A quote is the sentence holding the anchor; when a sentence holds several anchors of one kind,
+it is cut between them at the last clause boundary (``,``, ``;``, `` en ``, ``waarvan``, a table
+line end), so each item keeps the shortest span that states it whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.extract import normalize as nz
+from assistant.extract.models import Commitment, DeadlineFields, FundingFields, NormFields, Within
+from assistant.text import sentence_spans
+from assistant.types import Document
+
+# --- document context --------------------------------------------------------------------------
+
+_MONTHS_RX = "|".join(nz.MONTHS)
+_LETTER_DATE = re.compile(
+    rf"(?:^|\n)[ \t]*(?:[A-Z][\w'’ -]{{1,40}},|Datum:?|Date:?|d\.d\.)\s*"
+    rf"(?P<d>\d{{1,2}})(?:\s+(?P<mo>{_MONTHS_RX})\s+|[-/](?P<mn>\d{{1,2}})[-/])(?P<y>(?:19|20)\d{{2}})",
+    re.I,
+)
+_JL_DATE = re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mo>{_MONTHS_RX})\s+jl\b", re.I)
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class DocContext:
+    """What the rules need to know about the whole document: its date and who writes."""
+
+    ref: date  # the document's date, or the best estimate of it
+    ref_exact: bool  # the date is stated, not estimated from the text's years
+
+    @classmethod
+    def of(cls, doc: Document) -> DocContext:
+        if doc.date:
+            try:
+                return cls(date.fromisoformat(doc.date[:10]), True)
+            except ValueError:
+                pass
+        head = doc.text[:4000]
+        m = _LETTER_DATE.search(head)
+        if m:
+            mo = nz.MONTHS[m.group("mo").lower()] if m.group("mo") else int(m.group("mn"))
+            try:
+                return cls(date(int(m.group("y")), mo, int(m.group("d"))), True)
+            except ValueError:
+                pass
+        years = Counter(int(y) for y in _YEAR.findall(doc.text) if 1990 <= int(y) <= 2100)
+        if not years:
+            return cls(date.today(), False)
+        top = max(years.values())
+        year = max(y for y, n in years.items() if n == top)
+        ref = date(year, 1, 1)
+        for j in _JL_DATE.finditer(doc.text):  # "op 4 november jl.": a past date of this year
+            try:
+                ref = max(ref, date(year, nz.MONTHS[j.group("mo").lower()], int(j.group("d"))))
+            except ValueError:
+                pass
+        return cls(ref, False)
+
+
+# --- sentences, clause boundaries and quotes -------------------------------------------------
+
+# ``sentence_spans`` takes the "s" of "GI’s." for an initial; a full stop after a possessive-like
+# word ending in an apostrophe + s, followed by a capital, ends a sentence all the same.
+_MISSED_END = re.compile(r"(?<=\w[’']s)\.\s+(?=[A-Z])")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text):
+        a = s
+        for m in _MISSED_END.finditer(text, s, e):
+            out.append((a, m.start() + 1))
+            a = m.end()
+        out.append((a, e))
+    return out
+
+
+_SEP = re.compile(r"[,;](?=\s)|:(?=\s)|(?<!-)\s(?:en|of|maar|waarvan|waarmee|waarna|waarbij|terwijl|zodat)\s")
+_LOCAL_BOUND = re.compile(r"[,;:()]|\s(?:waarvan|waarmee|waarna|waarbij|terwijl|zodat)\s")
+_LEAD_TRIM = re.compile(r"(?:[\s–•·▪●◦*-]+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+)+")
+_TAIL_TRIM = " \t\n.,;:–-"
+
+
+def _depths(text: str, s: int, e: int) -> list[int]:
+    """Parenthesis depth at every offset of ``text[s:e]``."""
+    out, d = [], 0
+    for ch in text[s:e]:
+        if ch == "(":
+            d += 1
+        out.append(d)
+        if ch == ")":
+            d = max(0, d - 1)
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    m = _LEAD_TRIM.match(text, s, e)
+    if m and m.end() < e:
+        s = m.end()
+    while e > s and text[e - 1] in _TAIL_TRIM:
+        e -= 1
+    seg = text[s:e]
+    if seg.endswith(")") and seg.count(")") > seg.count("("):
+        e -= 1
+    if seg.startswith("(") and seg.count("(") > seg.count(")"):
+        s += 1
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1] in _TAIL_TRIM:
+        e -= 1
+    return s, e
+
+
+def segments(text: str, s: int, e: int, anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Cut sentence ``[s, e)`` into one span per anchor, between anchors at the last top-level
+    clause boundary (a line end right after an anchor, as in a table, comes first)."""
+    anchors = sorted(anchors)
+    depth = _depths(text, s, e)
+    cuts: list[tuple[int, int]] = []  # (end of the left span, start of the right span)
+    for (_, a_end), (b_start, _) in zip(anchors, anchors[1:], strict=False):
+        gap = text[a_end:b_start]
+        nl = re.match(r"[ \t]*\n", gap)
+        if nl:
+            cuts.append((a_end, a_end + nl.end()))
+            continue
+        if re.match(r"\s*[A-Z]", gap):  # a new label after the anchor: rows of an unwrapped table
+            cuts.append((a_end, a_end + len(gap) - len(gap.lstrip())))
+            continue
+        best = None
+        for m in _SEP.finditer(text, a_end, b_start):
+            if depth[m.start() - s] == 0 or depth[m.start() - s] == depth[a_end - s]:
+                best = m
+        if best is None:
+            cuts.append((b_start, b_start))
+        elif best.group().strip() in {",", ";", ":"}:
+            cuts.append((best.start(), best.end()))
+        else:
+            cuts.append((best.start(), best.start() + 1))  # the right span starts at "en", "waarvan"
+    starts = [s] + [c[1] for c in cuts]
+    ends = [c[0] for c in cuts] + [e]
+    return [_trim(text, a, b) for a, b in zip(starts, ends, strict=True)]
+
+
+def local_clause(text: str, s: int, e: int, a: int, b: int) -> tuple[int, int]:
+    """The clause around ``[a, b)`` inside sentence ``[s, e)``: bounded by , ; : ( ) and
+    subordinating words."""
+    left, right = s, e
+    for m in _LOCAL_BOUND.finditer(text, s, a):
+        left = m.end()
+    m = _LOCAL_BOUND.search(text, b, e)
+    if m:
+        right = m.start()
+    return left, right
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w’'/-]+", text)
+
+
+def _short(text: str, n: int = 14) -> str:
+    w = " ".join(text.split())
+    parts = w.split(" ")
+    return " ".join(parts[:n]) + (" …" if len(parts) > n else "")
+
+
+# --- cues --------------------------------------------------------------------------------
+
+_FUTURE = re.compile(
+    r"\b(?:zal|zullen|zult|gaat|gaan|wil|willen|wordt|worden|streven|streeft|verwacht\w*|planning|"
+    r"gepland\w*|toegezegd|toezegging|voornemens|voornemen|beoog\w*|moet|moeten|dient|dienen|"
+    r"uiterlijk|in\s+werking)\b|\bte\s+(?:\w+\s+)?\w+en\b",
+    re.I,
+)
+_ACTION = re.compile(
+    r"\b(?:ontvangt|volgt|verschijnt|verschijnen|organiseert|organiseren|stopt|stoppen|"
+    r"start|starten|begint|beginnen|levert|leveren|informeert|informeren|stuurt|sturen|toetst|"
+    r"toetsen|rondt|publiceert|publiceren|presenteert|presenteren|treedt|evalueert|evalueren|komt|"
+    r"verzendt|zendt|biedt|vindt\s+plaats|gaat\s+in|aan\s+de\s+slag|stelt|stellen|opent|sluit)\b",
+    re.I,
+)
+_CANCELLED = re.compile(r"\b(?:zou|zouden)\b", re.I)
+_PAST_WORD = re.compile(
+    r"\b(?:was|waren|werd|werden|had|hadden|jl|sinds|afgelopen|vorig|vorige|eerder|destijds)\b", re.I
+)
+_PERFECT_AUX = re.compile(r"\b(?:is|zijn|heeft|hebben)\b", re.I)
+_PARTICIPLE = re.compile(
+    r"^(?:(?:af|aan|op|in|uit|vast|toe|mee|door|over|voor|terug|bij|na|om|weg|samen|ter|tot|neer)?"
+    r"ge\w{2,}(?:d|t|en)|(?:be|ver|ont|her|er)\w{2,}(?:d|t|en))$",
+    re.I,
+)
+_LABEL = re.compile(
+    r"\b(?:start|einde|eind|deadline|uiterlijk|planning|oplevering|gereed|inwerkingtreding|"
+    r"ingangsdatum|sluitingsdatum|indienen|aanleveren|inleveren)\b",
+    re.I,
+)
+_EFFECTIVE = {"per", "met ingang van", "vanaf"}
+_FOR_NOUN = re.compile(
+    r"\b(?:begroting|budget|plafond|raming|nota|plan|middelen|bedrag|kosten|subsidie\w*|tarie\w+|"
+    r"jaarrekening|kadernota|voorjaarsnota|najaarsnota)\s*$",
+    re.I,
+)
+_DURATION_LEAD = re.compile(r"^voor\s+de\s+(?:jaren|periode)", re.I)
+_BACKGROUND = re.compile(r"\b(?:tot\s+aan|sinds|ten\s+tijde\s+van)\b", re.I)
+
+
+_NOT_PARTICIPLE = {
+    "gemeenten",
+    "gezinnen",
+    "gevallen",
+    "gegevens",
+    "gesprekken",
+    "gebieden",
+    "gevolgen",
+    "geluiden",
+    "gebruikt",
+    "genoeg",
+    "gericht",
+    "geen",
+    "geheel",
+    "gezamenlijk",
+    "gewenst",
+    "gelijk",
+    "gemiddeld",
+    "geleden",
+    "verband",
+    "verschillend",
+    "bestaand",
+    "betrokken",
+}
+
+
+def _is_past(clause: str) -> bool:
+    """Past when a past-only word occurs, or a perfect auxiliary is followed by a participle."""
+    if _PAST_WORD.search(clause):
+        return True
+    aux = _PERFECT_AUX.search(clause)
+    if aux:
+        words = _words(re.sub(r"\([^)]*\)", " ", clause[aux.end() :]))
+        return any(_PARTICIPLE.match(w) and w.lower() not in _NOT_PARTICIPLE for w in words)
+    return False
+
+
+_CLAUSE_CUT = re.compile(r"[,;:()]|\s(?=(?:die|dat|welke|waarin|waarbij|waarmee|waarvan|waarna)\s)")
+_RELATIVE_START = re.compile(r"\s*(?:dat|die|welke|waarin|waarop|wat|zoals)\b", re.I)
+_PERMISSION = re.compile(r"\b(?:kan|kunnen|mag|mogen)\b", re.I)
+
+
+def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    cuts = [s] + [m.start() for m in _CLAUSE_CUT.finditer(text, s, e)] + [e]
+    return [(a if a == s else a + 1, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _cue(scope: str) -> str:
+    if _FUTURE.search(scope):
+        return "future"
+    if _is_past(scope):
+        return "past"
+    if _ACTION.search(scope):
+        return "action"
+    if _PERMISSION.search(scope):
+        return "permission"
+    return "none"
+
+
+def _tense(text: str, s: int, e: int, a: int, b: int) -> str:
+    """``future``, ``past``, ``action``, ``permission`` or ``none`` for the clause around ``[a, b)``.
+
+    The clause holding the date decides; when it has no verb cue, its neighbours do, nearest first
+    (right, then left), skipping relative clauses (``, dat … is verstrekt,``) that describe a noun.
+    """
+    cl = _clauses(text, s, e)
+    i = next((k for k, (x, y) in enumerate(cl) if x <= a < y or x <= a <= y), 0)
+    x, y = cl[i]
+    own = _cue(text[x:a] + " " + text[b:y])
+    if own != "none":
+        return own
+    for step in range(1, len(cl)):
+        for j in (i + step, i - step):
+            if 0 <= j < len(cl):
+                x, y = cl[j]
+                if _RELATIVE_START.match(text, x, y):
+                    continue
+                c = _cue(text[x:y])
+                if c != "none":
+                    return c
+    return "none"
+
+
+# --- actors ----------------------------------------------------------------------------------
+
+_ACTOR = re.compile(
+    r"\b(?:(?:de\s+)?(?:Minister|Staatssecretaris)(?:\s+(?:van|voor)\s+[A-Z][\w&]*(?:\s+[A-Z][\w&]*)?)?|"
+    r"(?:het\s+)?(?:kabinet|Rijk)|(?:de\s+)?(?:gemeenten|inspecties|Inspecties|provincies|GI['’]s|"
+    r"jeugdhulpaanbieders|zorgaanbieders|aanbieders|partijen|regio['’]s)|"
+    r"(?:het\s+)?(?:college(?:\s+van\s+B&W)?|CBS|SKJ|VNG|BGZJ|RvdK|Nivel|ROB|VWS|JenV)|"
+    r"(?:de\s+)?(?:Raad\s+voor\s+de\s+Kinderbescherming|Jeugdautoriteit|Design\s+Authority))\b"
+)
+_WE = re.compile(r"\b(?:wij|we|ons|onze)\b", re.I)
+
+
+def _actor(clause: str) -> str | None:
+    for m in _ACTOR.finditer(clause):
+        return re.sub(r"^(?:de|het)\s+", "", m.group(0), flags=re.I)
+    if _WE.search(clause):
+        return "wij (de schrijvers)"
+    return None
+
+
+# --- the extractor -------------------------------------------------------------------------------
+
+_STAT = re.compile(
+    r"\b(?:daling|stijging|gestegen|gedaald|toename|afname|ten\s+opzichte\s+van|naar\s+schatting|"
+    r"blijkt|bleek|geeft\s+aan|gaven\s+aan|tevreden|cijfers|procent\s+in|inschatting|ongeveer|circa|"
+    r"bijna|risico-?opslag|opslag|rente|rendement|winst)\b",
+    re.I,
+)
+_NORMATIVE = re.compile(
+    r"\b(?:voorwaarde\w*|moet|moeten|dient|dienen|mag|mogen|verplicht\w*|norm\w*|eis\w*|"
+    r"vallen\s+(?:niet\s+)?onder|valt\s+(?:niet\s+)?onder|voldoen|voldoet|vrijstelling|toegestaan|"
+    r"ten\s+minste|tenminste|minimaal|maximaal)\b",
+    re.I,
+)
+_BOUND_THRESHOLDS = {
+    "ten minste",
+    "tenminste",
+    "minimaal",
+    "minstens",
+    "maximaal",
+    "ten hoogste",
+    "hoogstens",
+    "niet meer dan",
+    "meer dan",
+    "minder dan",
+}
+_STATUTORY = re.compile(
+    r"\b(?:op\s+basis\s+van\s+de|op\s+grond\s+van|wet\w*|verplicht\w*|moet|moeten|dient|dienen)\b", re.I
+)
+_CONDITIONAL = re.compile(r"\b(?:indien|als|wanneer|zodra|nog\s+niet)\b", re.I)
+_NOT_NORM = re.compile(r"\b(?:looptijd|duur|contractduur|maandelijks|wekelijks)\b", re.I)
+_POPULATION = re.compile(
+    r"\b(?:voor\s+(?:\d+(?:,\d+)?\s*%\s+van\s+)?(?:alle\s+|de\s+)?|van\s+de\s+)(?P<pop>kinderen|jongeren|"
+    r"jeugdigen|cliënten|gezinnen|aanvragen|meldingen|zaken|inwoners|leerlingen|patiënten)\b",
+    re.I,
+)
+
+
+@dataclass
+class _Candidate:
+    kind: str
+    start: int
+    end: int
+    fields: NormFields | DeadlineFields | FundingFields
+    actor: str | None
+
+
+class RuleExtractor:
+    """Dutch rule-based extractor. ``run(doc)`` returns grounded commitments sorted by offset."""
+
+    def __init__(self, *, kinds: Iterable[str] | None = None) -> None:
+        chosen = set(kinds or ("norm", "deadline", "funding"))
+        unknown = chosen - {"norm", "deadline", "funding"}
+        if unknown:
+            raise ValueError(f"unknown kind(s) {sorted(unknown)}; use norm, deadline or funding")
+        self.kinds = chosen
+
+    def to_dict(self) -> dict[str, object]:
+        return {"type": "assistant.extract.rules.RuleExtractor", "init": {"kinds": sorted(self.kinds)}}
+
+    def run(self, doc: Document) -> list[Commitment]:
+        ctx = DocContext.of(doc)
+        text = doc.text
+        cands: list[_Candidate] = []
+        last_funding: tuple[int, str | None] | None = None
+        mult = 1.0
+        for s, e in sentences(text):
+            if nz.table_multiplier(text[s:e]) != 1.0:
+                mult = nz.table_multiplier(text[s:e])
+            amounts = nz.find_amounts(text, s, e, multiplier=mult)
+            if "funding" in self.kinds and amounts:
+                items = self._funding(doc, ctx, s, e, amounts, last_funding)
+                cands.extend(items)
+                last_funding = (items[-1].end, items[-1].fields.period) if items else last_funding  # type: ignore[union-attr]
+            if "deadline" in self.kinds:
+                cands.extend(self._deadlines(doc, ctx, s, e, amounts))
+            if "norm" in self.kinds:
+                cands.extend(self._norms(doc, s, e))
+        out = []
+        for c in cands:
+            span = doc.span(c.start, c.end)
+            out.append(Commitment.from_span(span, c.kind, c.fields, actor=c.actor, grounding="exact"))
+        out.sort(key=lambda x: (x.char_start, x.kind))
+        return out
+
+    # -- funding ----------------------------------------------------------------------------
+    def _funding(
+        self,
+        doc: Document,
+        ctx: DocContext,
+        s: int,
+        e: int,
+        amounts: list[nz.Amount],
+        last: tuple[int, str | None] | None,
+    ) -> list[_Candidate]:
+        text = doc.text
+        segs = segments(text, s, e, [(a.start, a.end) for a in amounts])
+        periods: list[str | None] = []
+        for a, (qs, qe) in zip(amounts, segs, strict=True):
+            periods.append(self._period(text, ctx, qs, qe, a, amounts))
+        # "€ 98.412 …, waarvan € 32.804 in 2020 en € 65.608 in 2021": the total spans the parts
+        for i in range(len(amounts) - 1):
+            if periods[i] is None and re.match(r"waarvan\b", text[segs[i + 1][0] : segs[i + 1][1]], re.I):
+                years = []
+                for j in range(i + 1, len(amounts)):
+                    if periods[j] and re.fullmatch(r"\d{4}", periods[j] or ""):
+                        years.append(int(periods[j]))  # type: ignore[arg-type]
+                    if j + 1 < len(amounts) and not re.match(r"en\b", text[segs[j + 1][0] : segs[j + 1][1]]):
+                        break
+                if len(years) >= 2:
+                    periods[i] = f"{min(years)}-{max(years)}"
+        out = []
+        prev = last
+        for k, (a, (qs, qe)) in enumerate(zip(amounts, segs, strict=True)):
+            if qe <= qs:
+                continue
+            seg = text[qs:qe]
+            period = periods[k]
+            last_line = seg.rsplit("\n", 1)[-1]
+            is_row = len(last_line.split()) <= 12 and qe == a.end and not _FUTURE.search(last_line)
+            is_row = is_row and not _is_past(last_line) and not _ACTION.search(last_line)
+            if is_row and last_line != seg:  # a table row: its own line, not the header above it
+                qs = qe - len(last_line)
+                seg = last_line
+            if period is None and is_row and prev is not None:
+                prev_end, prev_period = prev
+                if prev_period and 0 <= qs - prev_end <= 2000:
+                    period = prev_period  # a table row inherits the period of the row above
+            prev = (qe, period)
+            recurrence = nz.recurrence_of(seg) or "once"
+            purpose = self._purpose(text, qs, qe, a)
+            out.append(
+                _Candidate(
+                    "funding",
+                    qs,
+                    qe,
+                    FundingFields(amount_eur=a.value, period=period, purpose=purpose, recurrence=recurrence),
+                    _actor(seg),
+                )
+            )
+        return out
+
+    def _period(
+        self, text: str, ctx: DocContext, qs: int, qe: int, a: nz.Amount, amounts: list[nz.Amount]
+    ) -> str | None:
+        """The nearest period wording to the amount inside its span (None when there is none)."""
+        seg = text[qs:qe]
+        structural = bool(nz.recurrence_of(seg) == "structural")
+        cands: list[tuple[int, str]] = []
+        for d in nz.find_dues(text, qs, qe, ctx.ref):
+            if any(o.start < d.end and d.start < o.end for o in amounts):
+                continue
+            if d.prep in {"sinds", "na"} or d.due is None:
+                continue
+            if d.explicit_day and d.prep not in _EFFECTIVE:
+                continue
+            if structural and d.prep not in _EFFECTIVE:
+                continue
+            before = text[max(qs, d.start - 20) : d.start]
+            if re.search(r"\w*nota\s*$", before, re.I):
+                continue
+            if d.range_kind == "range" and (p := nz.period_of(d.text)) and "-" in p and "/" not in d.text:
+                value = p
+            else:
+                ys = _YEAR.findall(d.text)
+                value = ys[-1] if ys and d.range_kind != "range" else str(d.due.year)
+                if d.prep in {"voor", "vóór"} and ys:  # "voor 2022" on money: for 2022
+                    value = ys[-1]
+            dist = d.start - a.end if d.start >= a.end else a.start - d.end
+            cands.append((dist, value))
+        if not structural:
+            for m in re.finditer(r"\b(?P<w>\w+)\s+(?P<y>(?:19|20)\d{2})\b(?![-–]\d)", seg):
+                w = m.group("w").lower()
+                if re.fullmatch(r"\w*(?:plafond|begroting|budget|raming|jaarschijf|boekjaar|subsidie\w*)", w):
+                    st = qs + m.start()
+                    dist = st - a.end if st >= a.end else a.start - (qs + m.end())
+                    cands.append((dist, m.group("y")))
+        if not cands:
+            return None
+        return min(cands, key=lambda c: c[0])[1]
+
+    def _purpose(self, text: str, qs: int, qe: int, a: nz.Amount) -> str:
+        after = text[a.end : qe]
+        m = re.search(r"\bvoor\s+(?:de\s+|het\s+)?(.+)$", after, re.S)
+        if m:
+            return _short(m.group(1), 12)
+        before = text[qs : a.start]
+        rest = re.sub(r"\s+", " ", (before + " " + after)).strip(" ,:;(")
+        return _short(rest, 12) or "onbekend"
+
+    # -- deadlines --------------------------------------------------------------------------
+    def _deadlines(
+        self, doc: Document, ctx: DocContext, s: int, e: int, amounts: list[nz.Amount]
+    ) -> list[_Candidate]:
+        text = doc.text
+        sentence = text[s:e]
+        accepted: list[tuple[nz.Due | nz.Limit, date | None]] = []
+        for d in nz.find_dues(text, s, e, ctx.ref):
+            if self._is_deadline(text, ctx, s, e, d, amounts, sentence):
+                accepted.append((d, d.due))
+        # "De inspecties toetsen na vier maanden …": a step relative to an unstated start
+        for lim in nz.find_time_limits(text, s, e):
+            if lim.lead == "na" and not re.search(r"uiterlijk\s*$", text[max(s, lim.start - 12) : lim.start]):
+                ls, le = local_clause(text, s, e, lim.start, lim.end)
+                clause = text[ls : lim.start] + " " + text[lim.end : le]
+                if _CONDITIONAL.search(clause) or _CANCELLED.search(sentence):
+                    continue
+                if _ACTION.search(clause) and not _is_past(clause):
+                    accepted.append((lim, None))
+        if not accepted:
+            return []
+        accepted.sort(key=lambda x: x[0].start)
+        segs = segments(text, s, e, [(x.start, x.end) for x, _ in accepted])
+        out = []
+        for (x, due), (qs, qe) in zip(accepted, segs, strict=True):
+            if qe <= qs:
+                continue
+            seg = text[qs:qe]
+            action = _short((text[qs : x.start] + " " + text[x.end : qe]).strip(" ,:;()"), 14) or _short(seg)
+            fields = DeadlineFields(
+                action=action,
+                actor=_actor(seg),
+                due=due.isoformat() if due else None,
+                due_text=" ".join(x.text.split()),
+            )
+            out.append(_Candidate("deadline", qs, qe, fields, fields.actor))
+        return out
+
+    def _is_deadline(
+        self, text: str, ctx: DocContext, s: int, e: int, d: nz.Due, amounts: list[nz.Amount], sentence: str
+    ) -> bool:
+        if d.due is None or d.relative in {"vorig", "vorige", "afgelopen"}:
+            return False
+        if d.prep in {"sinds", "na", "bij"} and "circulaire" not in d.text.lower():
+            return False
+        if _DURATION_LEAD.match(d.text):
+            return False  # "voor de periode van 2024-2026": how long, not by when
+        # a date that only qualifies an amount: "€ 32.804 in 2020", "per 1-1-2021 van € 23.132"
+        for a in amounts:
+            if 0 <= d.start - a.end <= 3 or re.fullmatch(
+                r"\s*(?:van|:)?\s*", text[d.end : a.start] if a.start >= d.end else "x"
+            ):
+                return False
+        if d.grain in {"year", "half", "quarter"}:
+            ls, le = local_clause(text, s, e, d.start, d.end)
+            if any(ls <= a.start < le for a in amounts):
+                return False  # "€ 300 miljoen op jaarbasis te verlengen tot en met 2022": the money's period
+        before = text[max(s, d.start - 30) : d.start]
+        after = text[d.end : min(e, d.end + 6)]
+        if d.prep in {"voor", "vóór"} and not d.explicit_day:
+            if _FOR_NOUN.search(before) or re.match(r"\s*e\.v\.", after):
+                return False  # "de begroting voor 2024 e.v.": for, not before
+        if d.prep == "per" and re.search(r"(?:stand|peildatum|saldo|situatie)\s+$", before, re.I):
+            return False  # "bankstand per 31-01-2025": a status date, not a deadline
+        if re.match(r"\s*jl\b", after) or re.search(
+            r"\b(?:brief|brieven|Kamerbrief)\s+van\s*$", before, re.I
+        ):
+            return False
+        if _CANCELLED.search(sentence):
+            return False  # "zou … worden aangeboden": a plan the text itself replaces
+        effective = d.prep in _EFFECTIVE and (d.explicit_day or d.explicit_year)
+        if effective:
+            if _BACKGROUND.search(before) or d.due.year < ctx.ref.year - 1:
+                return False
+            return True
+        if d.due < ctx.ref:
+            return False
+        tense = _tense(text, s, e, d.start, d.end)
+        if tense in {"future", "action"}:
+            return True
+        if tense in {"past", "permission"}:
+            return False
+        strong = d.explicit_day or d.prep == "uiterlijk" or "circulaire" in d.text.lower()
+        ls, le = local_clause(text, s, e, d.start, d.end)
+        return strong and bool(_LABEL.search(text[max(s, ls - 40) : le]))
+
+    # -- norms ------------------------------------------------------------------------------
+    def _norms(self, doc: Document, s: int, e: int) -> list[_Candidate]:
+        text = doc.text
+        sentence = text[s:e]
+        if _NOT_NORM.search(sentence) and not re.search(r"\bbinnen\b|termijn", sentence, re.I):
+            return []
+        anchors: list[nz.Limit | nz.Share] = []
+        for lim in nz.find_time_limits(text, s, e):
+            ls, le = local_clause(text, s, e, lim.start, lim.end)
+            clause = text[ls:le]
+            if _NOT_NORM.search(text[max(s, lim.start - 30) : lim.start]):
+                continue
+            if lim.lead == "na":
+                uiterlijk = re.search(r"uiterlijk\s*$", text[max(s, lim.start - 12) : lim.start])
+                if not (uiterlijk or _CONDITIONAL.search(clause)):
+                    continue
+            if lim.lead == "ieder" and not _STATUTORY.search(sentence):
+                continue
+            if (
+                lim.lead == "binnen"
+                and re.search(r"\b(?:zal|zullen)\b", clause, re.I)
+                and not nz.find_shares(text, s, e)
+            ):
+                continue  # "wij zullen binnen vier maanden …": a one-off step, not a standard
+            anchors.append(lim)
+        if not anchors:
+            for sh in nz.find_shares(text, s, e):
+                if (
+                    sh.threshold in _BOUND_THRESHOLDS
+                    and _NORMATIVE.search(sentence)
+                    and not _STAT.search(sentence)
+                ):
+                    anchors.append(sh)
+        if not anchors:
+            return []
+        segs = segments(text, s, e, [(x.start, x.end) for x in anchors])
+        out = []
+        for x, (qs, qe) in zip(anchors, segs, strict=True):
+            if qe <= qs:
+                continue
+            seg = text[qs:qe]
+            if isinstance(x, nz.Limit):
+                w = Within(value=x.value, unit=x.unit)  # type: ignore[arg-type]
+                shares = [
+                    sh
+                    for sh in nz.find_shares(text, qs, qe)
+                    if sh.threshold not in {"ruim", "bijna", "circa", "ongeveer", "ca.", "zeker"}
+                    and not _STAT.search(text[sh.start : min(qe, sh.end + 40)])
+                ]
+                share = shares[0].value if shares else None
+                subject = text[x.end : qe].strip(" ,;:()") or text[qs : x.start]
+            else:
+                w, share = None, x.value
+                subject = text[qs : x.start] + " " + text[x.end : qe]
+            pop = _POPULATION.search(seg)
+            fields = NormFields(
+                subject=_short(subject.strip(" ,;:()"), 12),
+                share=share,
+                within=w,
+                population=pop.group("pop").lower() if pop else None,
+            )
+            out.append(_Candidate("norm", qs, qe, fields, _actor(seg)))
+        return out
+
+
+def extract_rules(doc: Document, kinds: Iterable[str] | None = None) -> list[Commitment]:
+    """Rule-based extraction over a cleaned document (see the module docstring)."""
+    return RuleExtractor(kinds=kinds).run(doc)
