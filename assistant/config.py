@@ -53,7 +53,7 @@ class Settings:
     rrf_k: int = 60
     reranker: str = ""  # a cross-encoder model name or folder; empty: no reranking
     # answering; the decline threshold is calibrated on the dev gold set (docs/evals.md)
-    decline_threshold: float = 0.0
+    decline_threshold: float = 0.26  # evals/calibrate_decline.py on the dev set; see docs/evals.md
     max_answer_sentences: int = 3
     # LLM: "" for extractive answers; "ollama:<model>", "openai:<model>", "llamacpp:<path.gguf>"
     llm: str = ""

@@ -1,0 +1,195 @@
+"""Map an answer sentence back to the exact words of a source passage, or refuse to.
+
+``verify`` is the gold set's own measure (FORMAT.md): the longest run of the claim's words that
+occurs contiguously in the passage. The citation is that run, cut from the document with
+``Document.span``, so its quote and offsets always agree. ``facts_consistent`` is the check for
+paraphrased (LLM) sentences: every number, amount, percentage and date the sentence states must
+also be stated by the passage it cites.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from assistant.text import WORD, normalize
+from assistant.types import Citation, Document, Span
+
+
+def _word_tokens(doc: Document, start: int, end: int) -> tuple[list[str], list[tuple[int, int]]]:
+    """Normalised word tokens of ``doc.text[start:end]`` with their absolute offsets.
+
+    A word whose NFKC form splits into several tokens (rare: ligatures, superscripts) gives each
+    piece the offsets of the whole word, so a run never ends inside a character range we cannot cut.
+    """
+    words: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    for m in WORD.finditer(doc.text, start, end):
+        pieces = WORD.findall(unicodedata.normalize("NFKC", m.group()).casefold()) or [m.group().casefold()]
+        for p in pieces:
+            words.append(p)
+            offsets.append((m.start(), m.end()))
+    return words, offsets
+
+
+def verify(claim: str, doc: Document, passage: Span, min_coverage: float = 0.5) -> Citation | None:
+    """Cite the longest contiguous run of the claim's words inside ``passage``, or return None.
+
+    :param claim: an answer sentence (verbatim or paraphrased).
+    :param doc: the document the passage comes from (its cleaned text is canonical).
+    :param passage: a span of ``doc``; only words inside it may be cited.
+    :param min_coverage: the share of the claim's words the run must hold (0..1).
+    :returns: a Citation whose span is the run, with exact absolute offsets, or None.
+    """
+    if not 0.0 <= min_coverage <= 1.0:
+        raise ValueError(f"min_coverage must lie in [0, 1], not {min_coverage}")
+    if passage.doc_sha256 != doc.sha256:
+        raise ValueError(f"passage of {passage.doc} does not belong to {doc.doc}")
+    want = WORD.findall(normalize(claim))
+    if not want:
+        return None
+    have, offsets = _word_tokens(doc, passage.char_start, passage.char_end)
+    best, end = 0, 0
+    prev: dict[int, int] = {}
+    positions: dict[str, list[int]] = {}
+    for i, w in enumerate(want):
+        positions.setdefault(w, []).append(i)
+    # longest common substring over word sequences, sparse over matching positions
+    for j, h in enumerate(have):
+        cur: dict[int, int] = {}
+        for i in positions.get(h, ()):
+            run = prev.get(i - 1, 0) + 1
+            cur[i] = run
+            if run > best:
+                best, end = run, j
+        prev = cur
+    share = best / len(want)
+    if best == 0 or share < min_coverage:
+        return None
+    start_char = offsets[end - best + 1][0]
+    end_char = offsets[end][1]
+    return Citation(doc.span(start_char, end_char), claim, round(share, 4))
+
+
+def cite_exact(sentence_start: int, sentence_end: int, doc: Document) -> Citation:
+    """A citation for a sentence copied verbatim from ``doc`` (extractive answers): coverage 1."""
+    span = doc.span(sentence_start, sentence_end)
+    return Citation(span, " ".join(span.text.split()), 1.0)
+
+
+# --- facts: numbers, amounts, percentages, dates ------------------------------------------------
+
+_NUMBER_WORDS = {
+    # Dutch
+    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
+    "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
+    "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "honderd": 100, "duizend": 1000,
+    "tienduizend": 10000, "helft": 0.5,
+    # English
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "thousand": 1000, "half": 0.5,
+}
+# words that only count as a number in a claim when written as one: "een" is also "a"
+_WEAK_NUMBER_WORDS = {"een", "one", "half", "helft"}
+_SCALES = {
+    "duizend": 1e3, "thousand": 1e3, "mln": 1e6, "miljoen": 1e6, "million": 1e6, "mio": 1e6,
+    "mld": 1e9, "mrd": 1e9, "miljard": 1e9, "billion": 1e9, "bln": 1e9,
+}
+_MONTHS = {
+    "januari": 1, "january": 1, "jan": 1, "februari": 2, "february": 2, "feb": 2, "maart": 3,
+    "march": 3, "mrt": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "june": 6, "jun": 6,
+    "juli": 7, "july": 7, "jul": 7, "augustus": 8, "august": 8, "aug": 8, "september": 9, "sep": 9,
+    "sept": 9, "oktober": 10, "october": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+_NUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,\u202f\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\w])")
+_AFTER = re.compile(r"\s*(\w+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """The checkable facts of a text: numeric values (each with its readings) and months."""
+
+    numbers: tuple[frozenset[float], ...]  # one set of possible values per number written
+    months: frozenset[int]
+
+
+def _reading(s: str, thousands: str, decimal: str) -> float | None:
+    """``s`` read with the given separators, or None when it is not written that way."""
+    if s.count(decimal) > 1:
+        return None
+    intpart, _, frac = s.partition(decimal)
+    groups = intpart.split(thousands)
+    if len(groups) > 1 and not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+        return None
+    try:
+        return float("".join(groups) + (f".{frac}" if frac else ""))
+    except ValueError:
+        return None
+
+
+def _readings(raw: str) -> set[float]:
+    """Every value a written number may mean: ``1.000`` is 1000 in Dutch, 1.0 in English."""
+    s = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    return {v for th, dec in ((".", ","), (",", ".")) if (v := _reading(s, th, dec)) is not None}
+
+
+def facts(text: str, *, weak_words: bool = True) -> Facts:
+    """The numbers (digits or number words, scaled by mln/miljoen/billion) and months in ``text``.
+
+    :param weak_words: count words like ``een``/``one`` as numbers (on for a passage, where more
+        readings only make the check more forgiving; off for a claim).
+    """
+    norm = unicodedata.normalize("NFKC", text).casefold()
+    numbers: list[frozenset[float]] = []
+    for m in _NUM.finditer(norm):
+        vals = _readings(m.group(1))
+        nxt = _AFTER.match(norm, m.end())
+        if nxt and nxt.group(1) in _SCALES:
+            vals |= {v * _SCALES[nxt.group(1)] for v in vals}
+        if vals:
+            numbers.append(frozenset(vals))
+    words = WORD.findall(norm)
+    months = frozenset(_MONTHS[w] for w in words if w in _MONTHS and (len(w) > 3 or w == "mei"))
+    for i, w in enumerate(words):
+        if w in _NUMBER_WORDS and (weak_words or w not in _WEAK_NUMBER_WORDS):
+            v = float(_NUMBER_WORDS[w])
+            vals = {v}
+            if i + 1 < len(words) and words[i + 1] in _SCALES:
+                vals.add(v * _SCALES[words[i + 1]])
+            numbers.append(frozenset(vals))
+    return Facts(tuple(numbers), months)
+
+
+def _all_values(f: Facts) -> set[float]:
+    return {v for vals in f.numbers for v in vals}
+
+
+def missing_facts(claim: str, passage_text: str) -> list[str]:
+    """The facts of ``claim`` that ``passage_text`` does not state (empty: consistent).
+
+    A number is found when one of its readings equals one of the passage's (so ``€ 10 mln`` and
+    ``10 million euros`` agree); a month when the passage names it in Dutch or English.
+    """
+    c = facts(claim, weak_words=False)
+    p = facts(passage_text)
+    have = _all_values(p)
+    missing: list[str] = []
+    for vals in c.numbers:
+        if not any(abs(v - h) < 1e-9 * max(1.0, abs(v)) for v in vals for h in have):
+            missing.append(_fmt(min(vals)))
+    inv = {v: k for k, v in reversed(_MONTHS.items()) if len(k) > 3}
+    missing += [inv[m] for m in sorted(c.months - p.months)]
+    return missing
+
+
+def facts_consistent(claim: str, passage_text: str) -> bool:
+    """True when every number, amount, percentage and date of ``claim`` appears in the passage."""
+    return not missing_facts(claim, passage_text)
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)

