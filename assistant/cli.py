@@ -77,7 +77,9 @@ def ingest_cmd(
         _print_json(report.to_dict())
     else:
         _err(report.summary())
-    if not report.added and not report.skipped and report.failed:
+    if not report.added and not report.skipped:
+        if not report.failed:
+            _err(f"bronwijs: geen bestanden / no supported files found in {', '.join(map(str, paths))}")
         raise typer.Exit(1)
 
 
@@ -231,10 +233,23 @@ def bench_cmd(
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Append the figures to this markdown file.")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Benchmark ingestion: throughput, share of time in the embedder, re-ingest, size, memory."""
+    """Benchmark ingestion: throughput, share of time in the embedder, re-ingest, size, memory.
+
+    Cold: a fresh embedding cache, and a fresh index (--index: an empty folder; default temporary).
+    """
+    import shlex
+
+    from assistant.progress import cli_progress
     from ingest.bench import run_bench
 
-    run_bench(paths, _settings(config, index_dir=index), out=out, markdown=markdown)
+    command = ["bronwijs", "bench", *map(str, paths)]
+    for flag, value in (("--index", index), ("--out", out), ("--markdown", markdown), ("--config", config)):
+        command += [flag, str(value)] if value is not None else []
+    with cli_progress() as progress:
+        run_bench(
+            paths, _settings(config), out=out, markdown=markdown, index_dir=index, progress=progress,
+            command=shlex.join(command),
+        )
 
 
 @app.command("serve")
