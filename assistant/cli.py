@@ -53,7 +53,10 @@ def _root(
     verbose: Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug.")] = 0,
 ) -> None:
     level = {0: os.environ.get("BRONWIJS_LOG_LEVEL", "WARNING"), 1: "INFO"}.get(verbose, "DEBUG")
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)  # libraries that set their own logger to DEBUG (bm25s) stay quiet too
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 @app.command("ingest")

@@ -62,12 +62,15 @@ def run_baseline(
     index = faiss.IndexFlatIP(int(vecs.shape[1]) if len(pieces) else embedder.dim)
     if len(pieces):
         index.add(np.ascontiguousarray(vecs, dtype=np.float32))
+    # time the query as the tutorial pays for it: embedded afresh, not from the cache that the
+    # Bronwijs run in the same process has just filled with the same questions
+    embed_query = getattr(embedder, "inner", embedder).embed_query
     depth = max(k, TOP)
     preds: dict[str, dict[str, Any]] = {}
     top1: dict[str, dict[str, Any]] = {}
     for q in items:
         t1 = time.perf_counter()
-        qv = np.ascontiguousarray(embedder.embed_query(q.question), dtype=np.float32)[None, :]
+        qv = np.ascontiguousarray(embed_query(q.question), dtype=np.float32)[None, :]
         scores, rows = (
             index.search(qv, min(depth, index.ntotal))
             if index.ntotal

@@ -33,3 +33,13 @@ def test_bronwijs_help_lists_every_command_of_the_contract():
     assert result.exit_code == 0
     for command in ("ingest", "docs", "remove", "ask", "extract", "eval", "serve"):
         assert command in result.output
+
+
+def test_the_cli_reference_in_docs_is_generated_from_the_current_help(monkeypatch):
+    import runpy
+
+    from testpaths import ROOT
+
+    monkeypatch.setattr(sys, "argv", ["gen_cli_docs.py", "--check"])
+    module = runpy.run_path(str(ROOT / "scripts" / "gen_cli_docs.py"))
+    assert module["main"]() == 0, "docs/cli.md is stale: run python scripts/gen_cli_docs.py"
