@@ -69,7 +69,12 @@ def _other_bronwijs_processes() -> int:
     n = 0
     for line in out.splitlines():
         pid, _, args = line.strip().partition(" ")
-        if pid.isdigit() and int(pid) != me and ("bronwijs" in args or "assistant.cli" in args) and "ps -eo" not in args:
+        if (
+            pid.isdigit()
+            and int(pid) != me
+            and ("bronwijs" in args or "assistant.cli" in args)
+            and "ps -eo" not in args
+        ):
             n += 1
     return n
 
@@ -216,9 +221,14 @@ def _rows(f: dict[str, Any]) -> list[tuple[str, str]]:
     m = f["machine"]
     t = f["timings_s"]
     busy = max(m.get("other_bronwijs_processes", 0), m.get("other_bronwijs_processes_end", 0))
-    loads = f"load {m['load_avg_1m']}" + (f" → {m['load_avg_1m_end']}" if m.get("load_avg_1m_end") is not None else "")
+    loads = f"load {m['load_avg_1m']}" + (
+        f" → {m['load_avg_1m_end']}" if m.get("load_avg_1m_end") is not None else ""
+    )
     return [
-        ("documents / pages / chunks", f"{f['documents']} / {f['pages']} / {f['chunks']} ({len(f['failed'])} failed)"),
+        (
+            "documents / pages / chunks",
+            f"{f['documents']} / {f['pages']} / {f['chunks']} ({len(f['failed'])} failed)",
+        ),
         ("tokens (chunker) / embedded (model)", f"{f['tokens']} / {f['tokens_embedded']}"),
         ("cold ingest", f"{f['ingest_s']:.1f} s (+ model load {f['model_load_s']:.1f} s)"),
         ("documents/s · pages/s", f"{f['docs_per_s']} · {f['pages_per_s']}"),
@@ -226,13 +236,22 @@ def _rows(f: dict[str, Any]) -> list[tuple[str, str]]:
         ("inside the embedder", f"{f['embed_model_s']:.1f} s ({100 * f['embed_share']:.1f} %)"),
         ("everything else", f"{f['non_embed_s']:.1f} s ({100 * f['non_embed_share']:.1f} %; target < 10 %)"),
         ("stages (s)", " ".join(f"{k} {v:.2f}" for k, v in t.items())),
-        ("re-ingest unchanged", f"{f['reingest_s']:.2f} s, {f['reingest_embedded']} embedded, "
-                                f"new generation: {'yes' if f['reingest_new_generation'] else 'no'} (target < 2 s)"),
+        (
+            "re-ingest unchanged",
+            f"{f['reingest_s']:.2f} s, {f['reingest_embedded']} embedded, "
+            f"new generation: {'yes' if f['reingest_new_generation'] else 'no'} (target < 2 s)",
+        ),
         ("index on disk · open", f"{f['index_mb']} MB · {f['index_open_s']:.2f} s"),
         ("peak memory (RSS)", f"{f['peak_rss_mb']} MB"),
-        ("embedder · chunks", f"{f['embedder']} · target {f['chunk_tokens']}, max {f['chunk_max_tokens']} tokens"),
-        ("machine", f"{m['cores']} cores, {m['cpu']}, {m['ram_gb']} GB RAM; {loads}"
-                    + (f"; {busy} other bronwijs processes running" if busy else "")),
+        (
+            "embedder · chunks",
+            f"{f['embedder']} · target {f['chunk_tokens']}, max {f['chunk_max_tokens']} tokens",
+        ),
+        (
+            "machine",
+            f"{m['cores']} cores, {m['cpu']}, {m['ram_gb']} GB RAM; {loads}"
+            + (f"; {busy} other bronwijs processes running" if busy else ""),
+        ),
         ("date", f["date"]),
         ("command", f["command"]),
     ]
@@ -249,8 +268,13 @@ def _print_table(f: dict[str, Any]) -> None:
 
 
 def to_markdown(f: dict[str, Any]) -> str:
-    lines = [f"\n## Ingest benchmark, {f['date']}\n", f"`{f['command']}` (cache: {f['cache']})\n", "",
-             "| figure | value |", "| --- | --- |"]
+    lines = [
+        f"\n## Ingest benchmark, {f['date']}\n",
+        f"`{f['command']}` (cache: {f['cache']})\n",
+        "",
+        "| figure | value |",
+        "| --- | --- |",
+    ]
     lines += [f"| {k} | {str(v).replace('|', '/')} |" for k, v in _rows(f)]
     if f["failed"]:
         lines += ["", "Failed files: " + "; ".join(f"{x['file']}: {x['reason']}" for x in f["failed"])]

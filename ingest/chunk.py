@@ -322,4 +322,3 @@ def _subtract(start: int, end: int, ranges: list[tuple[int, int]]) -> list[tuple
     if pos < end:
         out.append((pos, end))
     return out
-

@@ -105,7 +105,10 @@ def _expand(paths: Sequence[Path], report: IngestReport) -> list[Path]:
             if p.suffix.lower() not in SUPPORTED_SUFFIXES:
                 kinds = " ".join(sorted(SUPPORTED_SUFFIXES))
                 report.failed.append(
-                    {"file": str(p), "reason": f"niet ondersteund / unsupported file type {p.suffix or '(none)'}; use {kinds}"}
+                    {
+                        "file": str(p),
+                        "reason": f"niet ondersteund / unsupported file type {p.suffix or '(none)'}; use {kinds}",
+                    }
                 )
             else:
                 add(p)
@@ -164,11 +167,16 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
             try:
                 sha = file_sha256(p)
             except OSError as e:
-                report.failed.append({"file": str(p), "reason": f"onleesbaar / cannot read: {e.strerror or e}"})
+                report.failed.append(
+                    {"file": str(p), "reason": f"onleesbaar / cannot read: {e.strerror or e}"}
+                )
                 continue
             if name in batch_names:
                 report.failed.append(
-                    {"file": str(p), "reason": f"zelfde naam als / same name as {batch_names[name]} in this batch; rename one"}
+                    {
+                        "file": str(p),
+                        "reason": f"zelfde naam als / same name as {batch_names[name]} in this batch; rename one",
+                    }
                 )
                 continue
             batch_names[name] = p
@@ -198,7 +206,9 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
         if manifest is not None and manifest.get("chunker") not in (None, chunker.to_dict()):
             log.warning(
                 "chunker changed index=%s was=%s now=%s: indexed documents keep their chunks",
-                index_dir, manifest.get("chunker"), chunker.to_dict(),
+                index_dir,
+                manifest.get("chunker"),
+                chunker.to_dict(),
             )
 
         # 3. load, clean, chunk the new and changed files
@@ -221,13 +231,17 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
                 replacing = set(old_files.get(name, {}).get("docs", ()))
                 kept: list[tuple[Document, list[Chunk]]] = []
                 for d in docs:
-                    if (d.sha256 in taken and d.sha256 not in replacing) or any(d.sha256 == k.sha256 for k, _ in kept):
+                    if (d.sha256 in taken and d.sha256 not in replacing) or any(
+                        d.sha256 == k.sha256 for k, _ in kept
+                    ):
                         other = old_docs[d.sha256].doc if d.sha256 in old_docs else d.doc
                         report.skipped.append({"file": d.doc, "reason": f"dubbel / duplicate of {other}"})
                         continue
                     chunks = chunker.run(d)
                     if not chunks:
-                        report.failed.append({"file": d.doc, "reason": "geen tekst / no text left after cleaning"})
+                        report.failed.append(
+                            {"file": d.doc, "reason": "geen tekst / no text left after cleaning"}
+                        )
                         continue
                     kept.append((d, chunks))
                 timings["chunk"] += time.perf_counter() - t0
@@ -247,7 +261,9 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
                 taken.add(d.sha256)
                 new_docs.append(d)
                 new_chunks.extend(chunks)
-                report.added.append({"doc": d.doc, "doc_sha256": d.sha256, "pages": d.pages, "chunks": len(chunks)})
+                report.added.append(
+                    {"doc": d.doc, "doc_sha256": d.sha256, "pages": d.pages, "chunks": len(chunks)}
+                )
                 report.pages += d.pages
                 report.tokens += sum(c.n_tokens for c in chunks)
         progress.finish("documents")
@@ -276,8 +292,20 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
         drop = gone | {d.sha256 for d in new_docs}
         files_map = {n: v for n, v in old_files.items() if n not in new_files}
         files_map.update(new_files)
-        _write(index_dir, old, drop, new_docs, new_chunks, vectors, embedder, settings, chunker, files_map,
-               manifest, report)
+        _write(
+            index_dir,
+            old,
+            drop,
+            new_docs,
+            new_chunks,
+            vectors,
+            embedder,
+            settings,
+            chunker,
+            files_map,
+            manifest,
+            report,
+        )
     report.seconds = time.perf_counter() - t_start
     log.info("ingested added=%d chunks=%d seconds=%.2f", len(report.added), report.chunks, report.seconds)
     return report
@@ -316,7 +344,9 @@ def _write(
     vectors = new_vectors
     if old is not None:
         docs = [d for s, d in old.documents.items() if s not in drop]
-        keep = np.asarray([i for i, c in enumerate(old.chunks) if c.span.doc_sha256 not in drop], dtype=np.int64)
+        keep = np.asarray(
+            [i for i, c in enumerate(old.chunks) if c.span.doc_sha256 not in drop], dtype=np.int64
+        )
         chunks = [old.chunks[i] for i in keep]
         if len(keep):
             vectors = np.concatenate([old.vectors()[keep], new_vectors])
@@ -352,8 +382,12 @@ def remove_document(name_or_sha: str, settings: Settings) -> list[dict[str, Any]
         idx = Index.open(index_dir)
         targets = idx.documents_named(name_or_sha)
         drop = {d.sha256 for d in targets}
-        removed = [{"doc": d.doc, "doc_sha256": d.sha256, "chunks": int(len(idx.rows_of(d.sha256)))} for d in targets]
-        keep = np.asarray([i for i, c in enumerate(idx.chunks) if c.span.doc_sha256 not in drop], dtype=np.int64)
+        removed = [
+            {"doc": d.doc, "doc_sha256": d.sha256, "chunks": int(len(idx.rows_of(d.sha256)))} for d in targets
+        ]
+        keep = np.asarray(
+            [i for i, c in enumerate(idx.chunks) if c.span.doc_sha256 not in drop], dtype=np.int64
+        )
         files_map: dict[str, dict[str, Any]] = {}
         for name, v in idx.files.items():
             docs = [s for s in v.get("docs", []) if s not in drop]

@@ -112,7 +112,16 @@ def test_docs_on_a_missing_index_is_a_user_error(tmp_path):
 def test_bench_writes_json_and_appends_markdown_and_never_touches_a_foreign_folder(corpus, tmp_path):
     out, md = tmp_path / "bench.json", tmp_path / "benchmarks.md"
     md.write_text("# Benchmarks\n", "utf-8")
-    r = run("bench", str(corpus), "--index", str(tmp_path / "bench-index"), "--out", str(out), "--markdown", str(md))
+    r = run(
+        "bench",
+        str(corpus),
+        "--index",
+        str(tmp_path / "bench-index"),
+        "--out",
+        str(out),
+        "--markdown",
+        str(md),
+    )
     assert r.exit_code == 0, r.output
     f = json.loads(out.read_text())
     assert f["documents"] == 3 and f["chunks"] > 0 and f["reingest_embedded"] == 0

@@ -84,7 +84,9 @@ def test_the_folder_holds_plain_files_and_one_generation(tmp_path, docs):
     gen, _ = build(tmp_path / "idx", docs)
     names = sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("."))
     assert names == [CURRENT, gen]
-    files = sorted(p.relative_to(tmp_path / "idx" / gen).as_posix() for p in (tmp_path / "idx" / gen).rglob("*"))
+    files = sorted(
+        p.relative_to(tmp_path / "idx" / gen).as_posix() for p in (tmp_path / "idx" / gen).rglob("*")
+    )
     assert {"manifest.json", "documents.jsonl", "chunks.jsonl", "vectors.faiss", "bm25"} <= set(files)
     assert not [f for f in files if f.endswith((".pkl", ".pickle"))]
     m = json.loads((tmp_path / "idx" / gen / "manifest.json").read_text())
@@ -214,13 +216,21 @@ def test_a_write_that_fails_midway_leaves_the_previous_generation_live(tmp_path,
         build(tmp_path / "idx", docs)
     idx = Index.open(tmp_path / "idx")
     assert idx.generation == gen and idx.chunks == chunks
-    assert sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith(".lock")) == [CURRENT, gen]
+    assert sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith(".lock")) == [
+        CURRENT,
+        gen,
+    ]
 
 
 def test_an_empty_index_can_be_written_and_searched(tmp_path):
     write_generation(
-        tmp_path / "idx", documents=[], chunks=[], vectors=np.zeros((0, EMB.dim), np.float32),
-        embedder={"name": EMB.name, "dim": EMB.dim}, chunker={}, files={},
+        tmp_path / "idx",
+        documents=[],
+        chunks=[],
+        vectors=np.zeros((0, EMB.dim), np.float32),
+        embedder={"name": EMB.name, "dim": EMB.dim},
+        chunker={},
+        files={},
     )
     idx = Index.open(tmp_path / "idx")
     assert idx.chunks == [] and idx.list_documents() == []

@@ -86,7 +86,9 @@ def test_chunks_cover_every_word_of_the_body_once(letter_1949):
     for a, b in letter_1949.asides:
         for i in range(a, b):
             in_aside[i] = True
-    missed = [i for i, ch in enumerate(letter_1949.text) if not ch.isspace() and not covered[i] and not in_aside[i]]
+    missed = [
+        i for i, ch in enumerate(letter_1949.text) if not ch.isspace() and not covered[i] and not in_aside[i]
+    ]
     assert missed == []
 
 
@@ -145,7 +147,9 @@ def test_no_chunk_crosses_a_heading_and_each_knows_its_heading():
     assert [c.heading for c in chunks] == ["", one, two]
     bounds = [0, h1, h2, len(text)]
     for c in chunks:
-        assert any(a <= c.span.char_start < c.span.char_end <= b for a, b in zip(bounds, bounds[1:], strict=False))
+        assert any(
+            a <= c.span.char_start < c.span.char_end <= b for a, b in zip(bounds, bounds[1:], strict=False)
+        )
     assert chunks[1].span.text.startswith(one) and "420 miljoen" in chunks[1].span.text
 
 
@@ -171,12 +175,19 @@ def test_footnotes_get_their_own_chunks_and_running_headers_are_left_out():
 
 
 def test_an_over_long_sentence_is_cut_at_clauses_then_between_words():
-    clauses = [f"gemeente nummer {i} ontvangt een bijdrage voor de uitvoering van de taken" for i in range(40)]
+    clauses = [
+        f"gemeente nummer {i} ontvangt een bijdrage voor de uitvoering van de taken" for i in range(40)
+    ]
     sentence = "Het kabinet besluit dat " + ", ".join(clauses) + "."
     doc = _doc(f"Korte inleiding. {sentence} Slotzin.")
     chunks = Chunker(32, 64, fake_tokens).run(doc)
     assert all(c.n_tokens <= 64 for c in chunks)
-    long = [c for c in chunks if c.span.char_start >= doc.text.index("Het kabinet") and c.span.char_end <= doc.text.index(" Slotzin")]
+    long = [
+        c
+        for c in chunks
+        if c.span.char_start >= doc.text.index("Het kabinet")
+        and c.span.char_end <= doc.text.index(" Slotzin")
+    ]
     assert len(long) > 1
     for c in long[:-1]:
         assert c.span.text.endswith(","), c.span.text[-30:]  # cut after a clause, never inside a word
@@ -193,7 +204,9 @@ def test_overlap_repeats_the_last_sentence_of_the_previous_chunk():
     plain = Chunker(60, 120, fake_tokens).run(doc)
     overlapping = Chunker(60, 120, fake_tokens, overlap_sentences=1).run(doc)
     assert len(overlapping) >= len(plain)
-    shared = sum(a.span.char_end > b.span.char_start for a, b in zip(overlapping, overlapping[1:], strict=False))
+    shared = sum(
+        a.span.char_end > b.span.char_start for a, b in zip(overlapping, overlapping[1:], strict=False)
+    )
     assert shared >= len(overlapping) // 2
     for c in overlapping:
         assert doc.text[c.span.char_start : c.span.char_end] == c.span.text

@@ -59,7 +59,17 @@ def generation(settings: Settings) -> str:
 def test_the_report_has_exactly_the_contract_keys(corpus, settings):
     r = ingest_paths([corpus], settings)
     d = r.to_dict()
-    assert list(d) == ["added", "skipped", "failed", "removed", "chunks", "seconds", "timings", "tokens", "pages"]
+    assert list(d) == [
+        "added",
+        "skipped",
+        "failed",
+        "removed",
+        "chunks",
+        "seconds",
+        "timings",
+        "tokens",
+        "pages",
+    ]
     assert set(d["added"][0]) == {"doc", "doc_sha256", "pages", "chunks"}
     assert d["chunks"] == sum(a["chunks"] for a in d["added"]) > 0
     assert {"load", "clean", "chunk", "embed", "index", "write"} <= set(d["timings"])
@@ -91,7 +101,10 @@ def test_a_changed_file_replaces_its_old_documents(corpus, settings):
     ingest_paths([corpus], settings)
     target = sorted(corpus.iterdir())[0]
     old_sha = Index.open(settings.index_dir).document(target.name).sha256
-    target.write_text(target.read_text("utf-8") + "\n\nDe minister zegt toe de Kamer voor 1 juli 2026 te informeren.\n", "utf-8")
+    target.write_text(
+        target.read_text("utf-8") + "\n\nDe minister zegt toe de Kamer voor 1 juli 2026 te informeren.\n",
+        "utf-8",
+    )
     r = ingest_paths([corpus], settings)
     assert [a["doc"] for a in r.added] == [target.name]
     assert [x["doc_sha256"] for x in r.removed] == [old_sha]
@@ -158,7 +171,9 @@ def test_an_unsupported_or_missing_file_named_explicitly_fails_with_a_reason(set
     assert not (settings.index_dir / CURRENT).exists()
 
 
-def test_a_failure_mid_ingest_propagates_and_the_old_index_keeps_its_contents(corpus, settings, tmp_path, monkeypatch):
+def test_a_failure_mid_ingest_propagates_and_the_old_index_keeps_its_contents(
+    corpus, settings, tmp_path, monkeypatch
+):
     ingest_paths([corpus], settings)
     before = Index.open(settings.index_dir)
     extra = tmp_path / "extra"
@@ -214,7 +229,10 @@ def test_another_embedder_than_the_index_was_built_with_is_refused(corpus, setti
 
 
 def test_json_records_become_documents_and_chunks_know_their_page(settings):
-    r = ingest_paths([real_file("raadsbesluiten_2023.json"), real_file("1bb0809b-f36a-48b7-9ef9-a96ed52c5b6d.pdf")], settings)
+    r = ingest_paths(
+        [real_file("raadsbesluiten_2023.json"), real_file("1bb0809b-f36a-48b7-9ef9-a96ed52c5b6d.pdf")],
+        settings,
+    )
     assert r.failed == []
     idx = Index.open(settings.index_dir)
     records = [d for d in idx.documents.values() if d.doc.startswith("raadsbesluiten_2023.json#")]
