@@ -75,7 +75,7 @@ def ingest_cmd(
     with cli_progress() as progress:
         report = ingest_paths(paths, settings, progress=progress)
     for f in report.failed:
-        _err(f"overgeslagen / skipped {f['file']}: {f['reason']}")
+        _err(f"mislukt / failed {f['file']}: {f['reason']}")
     if as_json:
         _print_json(report.to_dict())
     else:
