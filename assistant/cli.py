@@ -57,6 +57,8 @@ def _root(
     handler.setLevel(level)  # libraries that set their own logger to DEBUG (bm25s) stay quiet too
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
+    if not verbose:  # pypdf reports every repaired xref entry of real-world PDFs; not actionable
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 @app.command("ingest")
