@@ -177,11 +177,20 @@ def table_multiplier(text: str) -> float:
     return 1_000.0 if u in {"1.000", "1000", "duizend"} else 1_000_000.0
 
 
+def table_unit_end(text: str, start: int, end: int) -> int | None:
+    """Where the last ``x € 1.000`` unit statement in ``text[start:end]`` ends, or None."""
+    last = None
+    for m in _TABLE_UNIT.finditer(text, start, end):
+        last = m.end()
+    return last
+
+
 def find_amounts(text: str, start: int = 0, end: int | None = None, multiplier: float = 1.0) -> list[Amount]:
     """Euro amounts in ``text[start:end]``, absolute offsets, in order, not overlapping."""
     end = len(text) if end is None else end
     found: list[Amount] = []
-    taken: list[tuple[int, int]] = []
+    # "(bedragen x € 1.000)" states a table's unit; it is not an amount itself
+    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _TABLE_UNIT.finditer(text, start, end)]
     for rx in (_AMOUNT_PRE, _AMOUNT_POST):
         for m in rx.finditer(text, start, end):
             if any(a < m.end() and m.start() < b for a, b in taken):

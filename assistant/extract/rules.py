@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.extract import normalize as nz
+from assistant.extract import phrases as ph
 from assistant.extract.models import Commitment, DeadlineFields, FundingFields, NormFields, Within
 from assistant.text import sentence_spans
 from assistant.types import Document
@@ -183,12 +184,6 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w’'/-]+", text)
 
 
-def _short(text: str, n: int = 14) -> str:
-    w = " ".join(text.split())
-    parts = w.split(" ")
-    return " ".join(parts[:n]) + (" …" if len(parts) > n else "")
-
-
 # --- cues --------------------------------------------------------------------------------
 
 _FUTURE = re.compile(
@@ -312,24 +307,55 @@ def _tense(text: str, s: int, e: int, a: int, b: int) -> str:
     return "none"
 
 
-# --- actors ----------------------------------------------------------------------------------
+# --- actors and descriptive fields ------------------------------------------------------------
 
-_ACTOR = re.compile(
-    r"\b(?:(?:de\s+)?(?:Minister|Staatssecretaris)(?:\s+(?:van|voor)\s+[A-Z][\w&]*(?:\s+[A-Z][\w&]*)?)?|"
-    r"(?:het\s+)?(?:kabinet|Rijk)|(?:de\s+)?(?:gemeenten|inspecties|Inspecties|provincies|GI['’]s|"
-    r"jeugdhulpaanbieders|zorgaanbieders|aanbieders|partijen|regio['’]s)|"
-    r"(?:het\s+)?(?:college(?:\s+van\s+B&W)?|CBS|SKJ|VNG|BGZJ|RvdK|Nivel|ROB|VWS|JenV)|"
-    r"(?:de\s+)?(?:Raad\s+voor\s+de\s+Kinderbescherming|Jeugdautoriteit|Design\s+Authority))\b"
+_PIECE_CUT = re.compile(
+    r"[;:]\s|,\s|\s(?=(?:waarbij|waarmee|waarna|waardoor|zodat|terwijl|omdat|maar|waarvan)\s)"
 )
-_WE = re.compile(r"\b(?:wij|we|ons|onze)\b", re.I)
+# a heading or footnote glued to the sentence: "Toezegging informele mentoren De Minister van …"
+_GLUED_START = re.compile(
+    r"(?<=[a-z0-9)’'])\s+(?=(?:De|Het|Een|Wij|We|Ik|Dit|Deze|Zoals|Daarnaast|Ook|Verder|Met|Bij|"
+    r"Om|Er|Op\s+basis)\s)"
+)
 
 
-def _actor(clause: str) -> str | None:
-    for m in _ACTOR.finditer(clause):
-        return re.sub(r"^(?:de|het)\s+", "", m.group(0), flags=re.I)
-    if _WE.search(clause):
-        return "wij (de schrijvers)"
-    return None
+def anchor_clause(text: str, qs: int, qe: int, a: int, b: int) -> tuple[int, int]:
+    """The clause of quote ``[qs, qe)`` around the anchor ``[a, b)``: the quote cut at ``;``, ``:``,
+    ``,`` and subordinating words, widened to a neighbour when the anchor is nearly all of it."""
+    depth = _depths(text, qs, qe)
+    cuts = [(qs, qs)]
+    for m in _PIECE_CUT.finditer(text, qs, qe):
+        if depth[m.start() - qs] == 0 and not (a <= m.start() < b):
+            cuts.append((m.start(), m.end()))
+    cuts.append((qe, qe))
+    pieces = [(cuts[i][1], cuts[i + 1][0]) for i in range(len(cuts) - 1)]
+    i = next((k for k, (x, y) in enumerate(pieces) if x <= a < y), 0)
+    x, y = pieces[i]
+    lo = hi = i
+    while len(_words(text[x:a] + " " + text[b:y])) < 3:
+        if hi + 1 < len(pieces):
+            hi += 1
+            y = pieces[hi][1]
+        elif lo > 0:
+            lo -= 1
+            x = pieces[lo][0]
+        else:
+            break
+    g = None
+    for m in _GLUED_START.finditer(text, x, a):
+        g = m
+    if g:
+        x = g.end()
+    return x, y
+
+
+def _fields_actor(text: str, qs: int, qe: int, x: int, y: int, avoid: list[tuple[int, int]]):
+    """The actor of an item: the subject of its clause, else of the quote's main clause."""
+    act = ph.find_actor(text, x, y, avoid)
+    if act is None and x > qs:
+        first = anchor_clause(text, qs, qe, qs, qs)
+        return ph.find_actor(text, first[0], first[1], avoid), False
+    return act, True
 
 
 # --- the extractor -------------------------------------------------------------------------------
@@ -362,7 +388,19 @@ _STATUTORY = re.compile(
     r"\b(?:op\s+basis\s+van\s+de|op\s+grond\s+van|wet\w*|verplicht\w*|moet|moeten|dient|dienen)\b", re.I
 )
 _CONDITIONAL = re.compile(r"\b(?:indien|als|wanneer|zodra|nog\s+niet)\b", re.I)
-_NOT_NORM = re.compile(r"\b(?:looptijd|duur|contractduur|maandelijks|wekelijks)\b", re.I)
+_NOT_NORM = re.compile(
+    r"\b(?:looptijd|duur|contractduur|maandelijks|wekelijks|afschrij\w*|afschrijvingstermijn)\b", re.I
+)
+# statistics and research findings told in the past: "bij 50 procent … was na zeven weken nog niet …"
+_REPORTED_FINDING = re.compile(
+    r"\b(?:was|waren|bleek|bleken|meldde|meldden|onderzoekers|onderzochte|gemiddeld\s+duurde)\b", re.I
+)
+
+
+def _is_question(text: str, s: int, e: int) -> bool:
+    return text[s:e].rstrip().endswith("?") or text[e : e + 3].lstrip().startswith("?")
+
+
 _POPULATION = re.compile(
     r"\b(?:voor\s+(?:\d+(?:,\d+)?\s*%\s+van\s+)?(?:alle\s+|de\s+)?|van\s+de\s+)(?P<pop>kinderen|jongeren|"
     r"jeugdigen|cliënten|gezinnen|aanvragen|meldingen|zaken|inwoners|leerlingen|patiënten)\b",
@@ -377,6 +415,22 @@ class _Candidate:
     end: int
     fields: NormFields | DeadlineFields | FundingFields
     actor: str | None
+
+
+def _tabular(sentence: str) -> bool:
+    """A run of table cells rather than prose: a quarter or more of its tokens are figures."""
+    toks = sentence.split()
+    if len(toks) < 6:
+        return bool(toks) and all(re.fullmatch(r"[-–+€]?[\d.,]+%?|[-–€]", t) or t.istitle() for t in toks)
+    nums = sum(1 for t in toks if re.fullmatch(r"[-–+(]?[\d.,]+\)?%?|[-–]", t))
+    return nums / len(toks) >= 0.25
+
+
+_BARE_PURPOSE = re.compile(
+    r"(?:(?:waarvan|en|of|in|vanaf|per|tot|t/m|met|ingang|van|jaarlijks|structureel|incidenteel|"
+    r"eenmalig|per\s+jaar|(?:19|20)\d{2}|[-–,;:])\s*)*|onbekend",
+    re.I,
+)
 
 
 class RuleExtractor:
@@ -397,11 +451,26 @@ class RuleExtractor:
         text = doc.text
         cands: list[_Candidate] = []
         last_funding: tuple[int, str | None] | None = None
-        mult = 1.0
+        mult, unit_from = 1.0, 0
         for s, e in sentences(text):
-            if nz.table_multiplier(text[s:e]) != 1.0:
-                mult = nz.table_multiplier(text[s:e])
-            amounts = nz.find_amounts(text, s, e, multiplier=mult)
+            # "(x € 1.000)" holds for the figures after it in its table, not for the prose around it
+            unit = nz.table_unit_end(text, s, e)
+            if unit is not None:
+                mult, unit_from = nz.table_multiplier(text[s:e]), unit
+            elif not _tabular(text[s:e]):
+                mult, unit_from = 1.0, s
+            else:
+                unit_from = s
+            amounts = nz.find_amounts(text, s, e)
+            if mult != 1.0 and _tabular(text[s:e]):
+                scaled = nz.find_amounts(text, s, e, multiplier=mult)
+                amounts = [
+                    b
+                    if a.start >= unit_from
+                    and _tabular(" ".join(text[max(s, a.start - 80) : a.start].split()[-6:]))
+                    else a
+                    for a, b in zip(amounts, scaled, strict=True)
+                ]
             if "funding" in self.kinds and amounts:
                 items = self._funding(doc, ctx, s, e, amounts, last_funding)
                 cands.extend(items)
@@ -462,14 +531,18 @@ class RuleExtractor:
                     period = prev_period  # a table row inherits the period of the row above
             prev = (qe, period)
             recurrence = nz.recurrence_of(seg) or "once"
-            purpose = self._purpose(text, qs, qe, a)
+            purpose = ph.funding_purpose(text, qs, qe, a.start, a.end, s, e)
+            if out and _BARE_PURPOSE.fullmatch(purpose):  # "…, € 300 miljoen in 2020": as the amount before
+                purpose = out[-1].fields.purpose  # type: ignore[union-attr]
+            x, y = anchor_clause(text, qs, qe, a.start, a.end)
+            act, _ = _fields_actor(text, qs, qe, x, y, [(o.start, o.end) for o in amounts])
             out.append(
                 _Candidate(
                     "funding",
                     qs,
                     qe,
                     FundingFields(amount_eur=a.value, period=period, purpose=purpose, recurrence=recurrence),
-                    _actor(seg),
+                    act[0] if act else None,
                 )
             )
         return out
@@ -513,15 +586,6 @@ class RuleExtractor:
             return None
         return min(cands, key=lambda c: c[0])[1]
 
-    def _purpose(self, text: str, qs: int, qe: int, a: nz.Amount) -> str:
-        after = text[a.end : qe]
-        m = re.search(r"\bvoor\s+(?:de\s+|het\s+)?(.+)$", after, re.S)
-        if m:
-            return _short(m.group(1), 12)
-        before = text[qs : a.start]
-        rest = re.sub(r"\s+", " ", (before + " " + after)).strip(" ,:;(")
-        return _short(rest, 12) or "onbekend"
-
     # -- deadlines --------------------------------------------------------------------------
     def _deadlines(
         self, doc: Document, ctx: DocContext, s: int, e: int, amounts: list[nz.Amount]
@@ -529,6 +593,8 @@ class RuleExtractor:
         text = doc.text
         sentence = text[s:e]
         accepted: list[tuple[nz.Due | nz.Limit, date | None]] = []
+        if _is_question(text, s, e):
+            return []  # "Bent u bereid … voor 1 juli …?": a question, not a commitment
         for d in nz.find_dues(text, s, e, ctx.ref):
             if self._is_deadline(text, ctx, s, e, d, amounts, sentence):
                 accepted.append((d, d.due))
@@ -549,11 +615,15 @@ class RuleExtractor:
         for (x, due), (qs, qe) in zip(accepted, segs, strict=True):
             if qe <= qs:
                 continue
-            seg = text[qs:qe]
-            action = _short((text[qs : x.start] + " " + text[x.end : qe]).strip(" ,:;()"), 14) or _short(seg)
+            cx, cy = anchor_clause(text, qs, qe, x.start, x.end)
+            anchors = [(o.start, o.end) for o, _ in accepted]
+            act, own = _fields_actor(text, qs, qe, cx, cy, anchors)
+            action = ph.clause_phrase(text, cx, cy, anchors, act if own else None)
+            if len(action) < 3:
+                action = ph.shorten(text[qs:qe])
             fields = DeadlineFields(
                 action=action,
-                actor=_actor(seg),
+                actor=act[0] if act else None,
                 due=due.isoformat() if due else None,
                 due_text=" ".join(x.text.split()),
             )
@@ -614,11 +684,13 @@ class RuleExtractor:
         sentence = text[s:e]
         if _NOT_NORM.search(sentence) and not re.search(r"\bbinnen\b|termijn", sentence, re.I):
             return []
+        if _is_question(text, s, e) or _REPORTED_FINDING.search(sentence):
+            return []  # a question asks, a reported finding describes: neither sets a standard
         anchors: list[nz.Limit | nz.Share] = []
         for lim in nz.find_time_limits(text, s, e):
             ls, le = local_clause(text, s, e, lim.start, lim.end)
             clause = text[ls:le]
-            if _NOT_NORM.search(text[max(s, lim.start - 30) : lim.start]):
+            if _NOT_NORM.search(text[max(s, lim.start - 30) : lim.start]) or _NOT_NORM.search(lim.text):
                 continue
             if lim.lead == "na":
                 uiterlijk = re.search(r"uiterlijk\s*$", text[max(s, lim.start - 12) : lim.start])
@@ -658,18 +730,29 @@ class RuleExtractor:
                     and not _STAT.search(text[sh.start : min(qe, sh.end + 40)])
                 ]
                 share = shares[0].value if shares else None
-                subject = text[x.end : qe].strip(" ,;:()") or text[qs : x.start]
             else:
                 w, share = None, x.value
-                subject = text[qs : x.start] + " " + text[x.end : qe]
-            pop = _POPULATION.search(seg)
+            pop = _POPULATION.search(text, qs, qe)
+            remove = [(o.start, o.end) for o in anchors]
+            for sh in nz.find_shares(text, qs, qe):  # "Voor 90% is …": the share with its "voor"
+                lead = re.search(r"\b[Vv]oor\s+$", text[max(qs, sh.start - 6) : sh.start])
+                remove.append((sh.start - (len(lead.group()) if lead else 0), sh.end))
+            if pop:
+                remove.append((pop.start(), pop.end()))
+            cx, cy = anchor_clause(text, qs, qe, x.start, x.end)
+            act, own = _fields_actor(text, qs, qe, cx, cy, remove)
+            subject = ph.clause_phrase(text, cx, cy, remove, act if own else None)
+            if len(_words(subject)) < 2 and x.text.lower().find("termijn") >= 0:
+                subject = ph.clause_phrase(
+                    text, cx, cy, [(o.start, o.end) for o in anchors if o is not x], act if own else None
+                )
             fields = NormFields(
-                subject=_short(subject.strip(" ,;:()"), 12),
+                subject=subject or ph.shorten(seg),
                 share=share,
                 within=w,
                 population=pop.group("pop").lower() if pop else None,
             )
-            out.append(_Candidate("norm", qs, qe, fields, _actor(seg)))
+            out.append(_Candidate("norm", qs, qe, fields, act[0] if act else None))
         return out
 
 
