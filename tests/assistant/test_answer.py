@@ -55,6 +55,50 @@ def test_the_asked_kind_of_fact_is_read_from_dutch_and_english_question_words(qu
     assert (q.lang, q.fact) == (lang, fact)
 
 
+def test_a_question_for_a_maximum_or_an_average_asks_for_a_number():
+    assert analyze_question("Wat is de maximale caseload per medewerker?").fact == "count"
+    assert analyze_question("What is the average waiting time?").fact == "count"
+
+
+def test_words_that_only_name_the_asked_fact_are_not_content_words():
+    q = analyze_question("Hoeveel geld krijgen de gemeenten?")
+    assert q.fact == "amount" and "geld" not in q.terms
+
+
+@pytest.mark.parametrize(
+    "term, stems, low",
+    [
+        ("kostenstijg", {"kost", "structurel", "stijging"}, 0.8),  # both halves of a compound
+        ("structurel", {"structureel"}, 0.7),  # another ending of the same word
+        ("jeugdbescherm", {"jeugdbeschermingsketen"}, 0.8),  # inside a longer compound
+        ("overweegt", {"overweg"}, 0.7),
+    ],
+)
+def test_question_words_match_compound_parts_and_other_endings(term, stems, low):
+    from assistant.answer import _match
+
+    assert _match(term, frozenset(stems)) >= low
+
+
+def test_unrelated_words_do_not_match():
+    from assistant.answer import _match
+
+    assert _match("jeugdzorgaanbied", frozenset({"jeugdhulpaanbieder"})) < 0.7
+    assert _match("failliet", frozenset({"financieel", "faciliteer"})) == 0.0
+
+
+def test_the_confidence_needs_the_asked_fact_and_the_questions_words():
+    conf = ExtractiveAnswerer._confidence
+    q_nl = analyze_question("Hoeveel pleeggezinnen stopten in 2020?")
+    q_en = analyze_question("How many foster families stopped in 2020?")
+    f = {"lex": 0.8, "ctx": 1.0, "dense": 0.2, "typed": 1.0, "en": 0.0}
+    assert conf(q_nl, {**f, "typed": 0.0}) == 0.0  # no number in the sentence
+    assert conf(q_nl, f) == pytest.approx(0.9)
+    assert conf(q_nl, {**f, "lex": 0.1, "ctx": 0.2}) < conf(q_nl, f)  # a near miss
+    # English over Dutch letters: the words cannot be matched, the sentence's dense cosine stands in
+    assert conf(q_en, {**f, "lex": 0.0, "ctx": 0.0, "dense": 0.7, "en": 1.0}) == pytest.approx(0.7)
+
+
 def test_a_list_question_knows_how_many_items_it_asks_for():
     q = analyze_question("Welke drie afspraken zijn er gemaakt?")
     assert "list" in q.wants and q.list_n == 3
