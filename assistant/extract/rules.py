@@ -2,20 +2,31 @@
 
 How it decides, in short (the patterns are Dutch policy-language generalities, not gold items):
 
-- **funding**: every euro amount (``normalize.find_amounts``). Period: the nearest year wording in
+- **funding**: every euro amount (``normalize.find_amounts``) except positions and thresholds
+  (``eigen vermogen``, ``schuld``, ``saldo``, a ``WOZ-waarde``, a balance at ``01-01-2024``, ``‹ €``,
+  ``rapportagegrens``, tariff rows ``€ 275,52 3,2%``, a table header glued to a figure) unless the
+  clause puts the money to use (``in te zetten``, ``beschikbaar``). A quote stops at the ``)`` that
+  closes the amount's bracket when a new sentence is glued on. Period: the nearest year wording in
   its clause (``in 2020``, ``voor de jaren 2022 – 2025``, ``per 1-1-2021``, ``subsidieplafond 2024``,
   a season or ``<maand>circulaire`` of the document year); a total followed by ``waarvan … in Y1 en
-  … in Y2`` covers ``Y1-Y2``; a bare table row inherits the period of the row above.
+  … in Y2`` covers ``Y1-Y2``, and so does ``€ 75.000 in Y1 en Y2``; a bare table row inherits the period of the row above.
 - **deadline**: a date expression (``normalize.find_dues``) in a clause that plans, promises or
   sets into effect: a future or modal cue (``zal``, ``worden``, ``te`` + infinitive, ``verwacht``,
   ``streven``, ``toegezegd``), a planning verb in the present (``ontvangt``, ``volgt``,
   ``organiseert``), an effective date (``per 1 januari 2023``) or a labelled date (``Start
   consultatie: 3 april``). Past clauses (``is verstrekt``, ``jl.``), plans the text calls off
   (``zou … worden``), dates before the document date and dates that only qualify an amount are
-  not deadlines.
+  not deadlines. Neither are: events in the simple past (``stuurde … in februari``) or in a
+  ``hebben`` perfect even beside a ``te`` + infinitive; dates inside a noun phrase (``de per 1 juli
+  ingevoerde maatregel``, ``de raadsbrief van dit jaar``); forecasts with a percentage (``zal in
+  2024 met 2,8 procent stijgen``); consequences (``vanaf 2027 leidt dit tot``); table headers of
+  years. ``de in te brengen …`` (a ``te`` + infinitive used as an adjective) is no cue at all.
 - **norm**: a time limit (``binnen vijf dagen``, ``een termijn van vier maanden``) or a bounded
-  share in a normative clause (``ten minste 90%`` + ``voorwaarde``); statistics (``daling``,
-  ``ten opzichte van``, ``naar schatting``) are not norms.
+  share in a normative clause (``ten minste 90%`` + ``voorwaarde``; the bound word itself does not
+  count, so a definition ``die goed zijn voor ten minste 1%`` is no norm); statistics (``daling``,
+  ``ten opzichte van``, ``naar schatting``), durations of permits, contracts and programmes, a
+  ``binnen`` inside a negated condition without an obligation (``wanneer binnen twaalf maanden geen
+  … is opgericht, kan …``) and a one-off step a motion asks for are not norms.
 
 A quote is the sentence holding the anchor; when a sentence holds several anchors of one kind,
 it is cut between them at the last clause boundary (``,``, ``;``, `` en ``, ``waarvan``, a table
@@ -189,7 +200,7 @@ def _words(text: str) -> list[str]:
 _FUTURE = re.compile(
     r"\b(?:zal|zullen|zult|gaat|gaan|wil|willen|wordt|worden|streven|streeft|verwacht\w*|planning|"
     r"gepland\w*|toegezegd|toezegging|voornemens|voornemen|beoog\w*|moet|moeten|dient|dienen|"
-    r"uiterlijk|in\s+werking)\b|\bte\s+(?:\w+\s+)?\w+en\b",
+    r"uiterlijk|in\s+werking)\b",
     re.I,
 )
 _ACTION = re.compile(
@@ -204,6 +215,22 @@ _PAST_WORD = re.compile(
     r"\b(?:was|waren|werd|werden|had|hadden|jl|sinds|afgelopen|vorig|vorige|eerder|destijds)\b", re.I
 )
 _PERFECT_AUX = re.compile(r"\b(?:is|zijn|heeft|hebben)\b", re.I)
+# the simple past of common policy verbs: "stuurde", "informeerden", "hoorde", "besloot", "kwam"
+_SIMPLE_PAST = re.compile(
+    r"\b(?:\w{3,}eerden?|\w*(?:stuurde|hoorde|meldde|maakte|stelde|voerde|werkte|leidde|legde|zette|"
+    r"opende|startte|vroeg|bracht|dacht|kocht|zocht)n?|(?:af|aan|op|in|uit|toe|mee|door|over|voor|terug|"
+    r"bij|vast|be|ver|ont)?(?:besloot|sloot|kwam|kwamen|nam|namen|gaf|gaven|"
+    r"vond|vonden|zei|zeiden|ontving|ontvingen|schreef|schreven|ging|gingen|liet|lieten|deed|deden|hield|"
+    r"hielden|kreeg|kregen|sprak|spraken|zag|zagen|trad|traden))\b",
+    re.I,
+)
+# "de in te brengen zienswijze", "het nog te nemen besluit": a te-infinitive used as an adjective
+_ADJECTIVAL_TE = re.compile(
+    r"\b(?:de|het|een|nog|deze|die|dit|nader)\s+(?:(?:in|op|uit|af|aan|vast|mee|toe|door|over|bij|nog)\s+)?"
+    r"te\s+\w+en\s+(?=[a-zé])",
+    re.I,
+)
+_TE_INFINITIVE = re.compile(r"\bte\s+(?:\w+\s+)?\w+en\b", re.I)
 _PARTICIPLE = re.compile(
     r"^(?:(?:af|aan|op|in|uit|vast|toe|mee|door|over|voor|terug|bij|na|om|weg|samen|ter|tot|neer)?"
     r"ge\w{2,}(?:d|t|en)|(?:be|ver|ont|her|er)\w{2,}(?:d|t|en))$",
@@ -222,6 +249,29 @@ _FOR_NOUN = re.compile(
 )
 _DURATION_LEAD = re.compile(r"^voor\s+de\s+(?:jaren|periode)", re.I)
 _BACKGROUND = re.compile(r"\b(?:tot\s+aan|sinds|ten\s+tijde\s+van)\b", re.I)
+# "de per 1 juli ingevoerde maatregel": a date inside a noun phrase, before a participle adjective
+_ATTRIBUTIVE_AFTER = re.compile(
+    r"\s+(?:\w+\s+)?(?:\w{0,6}ge\w{2,}|(?:be|ver|ont|her)\w{2,}|\w+eerd)(?:de|te|en)\s+[a-zé]", re.I
+)
+_ARTICLE_BEFORE = re.compile(r"\b(?:de|het|een|deze)\s*$", re.I)
+# "de raadsinformatiebrief van dit jaar", "de resultaten van het eerste halfjaar": a date naming a noun
+_NOUN_OF = re.compile(
+    r"\b(?!(?:eind|einde|begin|loop|midden|helft|start|uiterlijk)\b)(?!\w*(?:datum|termijn|deadline)\b)"
+    r"[a-z]\w{3,}\s+(?:van|uit)\s+(?:het\s+|de\s+)?$"
+)
+# an economic forecast: "de lonen zullen in 2024 met 2,8 procent stijgen"
+_FORECAST = re.compile(
+    r"\b(?:stijg\w*|steeg|gestegen|daal\w*|daalde|gedaald|groei\w*|gegroeid|toenemen|neemt\s+toe|"
+    r"afnemen|neemt\s+af|bedraagt|bedragen|inflatie|indexatie|loonontwikkeling|prijsontwikkeling|"
+    r"rente\w*|procentpunt)\b",
+    re.I,
+)
+# "Vanaf 2027 leidt dit tot hogere inkomsten": a consequence over time, not something to be done
+_CONSEQUENCE = re.compile(
+    r"\b(?:leidt|leiden|resulteert|resulteren|betekent|betekenen|kijkt|kijken|ontstaat|ontstaan|"
+    r"levert\s+\w+\s+op|geldt|gelden)\b",
+    re.I,
+)
 
 
 _NOT_PARTICIPLE = {
@@ -250,9 +300,26 @@ _NOT_PARTICIPLE = {
 }
 
 
+def _simple_past(clause: str) -> bool:
+    """A simple past verb, not a participle used as an adjective (``de vastgestelde nota``)."""
+    return any(
+        not re.match(r"(?:\w{0,6}ge\w+(?:de|te)n?|\w*(?:ende|ste))$", m.group(), re.I)
+        for m in _SIMPLE_PAST.finditer(clause)
+    )
+
+
+def _active_perfect(clause: str) -> bool:
+    """``heeft/hebben`` + participle: something done (``heeft … opgezegd``)."""
+    aux = re.search(r"\b(?:heeft|hebben)\b", clause, re.I)
+    if not aux:
+        return False
+    words = _words(re.sub(r"\([^)]*\)", " ", clause[aux.end() :]))
+    return any(_PARTICIPLE.match(w) and w.lower() not in _NOT_PARTICIPLE for w in words)
+
+
 def _is_past(clause: str) -> bool:
     """Past when a past-only word occurs, or a perfect auxiliary is followed by a participle."""
-    if _PAST_WORD.search(clause):
+    if _PAST_WORD.search(clause) or _simple_past(clause):
         return True
     aux = _PERFECT_AUX.search(clause)
     if aux:
@@ -261,7 +328,10 @@ def _is_past(clause: str) -> bool:
     return False
 
 
-_CLAUSE_CUT = re.compile(r"[,;:()]|\s(?=(?:die|dat|welke|waarin|waarbij|waarmee|waarvan|waarna)\s)")
+_CLAUSE_CUT = re.compile(
+    r"[,;:()]|\s(?=(?:die|dat|welke|waarin|waarbij|waarmee|waarvan|waarna)\s)"
+    r"|(?<=[a-z])\s+(?=(?:In|Op|Per|Vanaf|Eind|Begin|Sinds|Na)\s+(?:\d|het|de|[a-z]+\s+\d))"  # a glued heading
+)
 _RELATIVE_START = re.compile(r"\s*(?:dat|die|welke|waarin|waarop|wat|zoals)\b", re.I)
 _PERMISSION = re.compile(r"\b(?:kan|kunnen|mag|mogen)\b", re.I)
 
@@ -271,11 +341,21 @@ def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(a if a == s else a + 1, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
-def _cue(scope: str) -> str:
+def _cue(marked: str) -> str:
+    """The tense cue of a clause; ``marked`` may hold ``\\x00`` where the date was."""
+    marked = _ADJECTIVAL_TE.sub(" ", marked)  # "de in te dienen stukken": no cue at all
+    scope = " ".join(marked.replace("\x00", " ").split())
     if _FUTURE.search(scope):
         return "future"
+    if re.search(r"\bom\b[^\x00]*\x00.*\bte\s+\w+en\b", marked, re.I | re.S):
+        return "future"  # "afgesproken om in 2020 … te doen": the date belongs to the planned step
+    te_inf = _TE_INFINITIVE.search(scope)
+    if te_inf and not (_PAST_WORD.search(scope) or _simple_past(scope) or _active_perfect(scope)):
+        return "future"  # "Eind 2024 is de procedure doorlopen om … mogelijk te maken": a target
     if _is_past(scope):
-        return "past"
+        return "past"  # "heeft … opgezegd en besloten de DVO te beëindigen": te + infinitive is weaker
+    if te_inf:
+        return "future"
     if _ACTION.search(scope):
         return "action"
     if _PERMISSION.search(scope):
@@ -292,7 +372,7 @@ def _tense(text: str, s: int, e: int, a: int, b: int) -> str:
     cl = _clauses(text, s, e)
     i = next((k for k, (x, y) in enumerate(cl) if x <= a < y or x <= a <= y), 0)
     x, y = cl[i]
-    own = _cue(text[x:a] + " " + text[b:y])
+    own = _cue(text[x:a] + " \x00 " + text[b:y])
     if own != "none":
         return own
     for step in range(1, len(cl)):
@@ -388,6 +468,17 @@ _STATUTORY = re.compile(
     r"\b(?:op\s+basis\s+van\s+de|op\s+grond\s+van|wet\w*|verplicht\w*|moet|moeten|dient|dienen)\b", re.I
 )
 _CONDITIONAL = re.compile(r"\b(?:indien|als|wanneer|zodra|nog\s+niet)\b", re.I)
+_IF = re.compile(r"\b(?:indien|als|wanneer|zodra)\b", re.I)
+# how long a permit, programme or contract runs: "de vergunning heeft een termijn van 5 jaar"
+_DURATION_OF = re.compile(
+    r"\w*(?:vergunning|contract|overeenkomst|programma|convenant|pilot|project|concessie|"
+    r"benoeming|subsidieperiode|aanstelling|pacht)\w*\b",
+    re.I,
+)
+_OBLIGATION = re.compile(r"\b(?:moet|moeten|dient|dienen|verplicht\w*|uiterlijk)\b", re.I)
+_NEGATION = re.compile(r"\b(?:geen|niet)\b", re.I)
+# a motion or question asks for a one-off step: "verzoekt de regering … binnen één jaar te evalueren"
+_REQUEST = re.compile(r"\b(?:verzoekt|verzoeken|roept|vraagt|vragen)\b", re.I)
 _NOT_NORM = re.compile(
     r"\b(?:looptijd|duur|contractduur|maandelijks|wekelijks|afschrij\w*|afschrijvingstermijn)\b", re.I
 )
@@ -395,6 +486,10 @@ _NOT_NORM = re.compile(
 _REPORTED_FINDING = re.compile(
     r"\b(?:was|waren|bleek|bleken|meldde|meldden|onderzoekers|onderzochte|gemiddeld\s+duurde)\b", re.I
 )
+
+
+def _drop_brackets(t: str) -> str:
+    return re.sub(r"\([^()]*\)", " ", t)
 
 
 def _is_question(text: str, s: int, e: int) -> bool:
@@ -426,11 +521,51 @@ def _tabular(sentence: str) -> bool:
     return nums / len(toks) >= 0.25
 
 
+# a position or a threshold, not money made available, spent, budgeted, cut or estimated
+_BALANCE = re.compile(
+    r"\b(?:eigen\s+vermogen|vreemd\s+vermogen|weerstandsvermogen|vermogen|schuld|schulden|schuldpositie|"
+    r"schuldquote|boekwaarde|saldo|balans\w*|stand|bankstand|marktwaarde|WOZ[- ]?waarde\w*|woonlasten|"
+    r"\w*grens|drempel\w*|drempelwaarde|koers|omzet|jaarinkomsten|inkomen|salaris|vermogensrendement|WOZ|"
+    r"weerstandscapaciteit|rekening-courant\w*|OZB\s+woning|per\s+woning|overschot|kasgeld\w*|"
+    r"begrotingstotaal|fee|tarief|tarieven|prijs|prijzen|\w+waarde|(?:een|meer)persoonshuishoudens?)\b",
+    re.I,
+)
+_SPEND = re.compile(
+    r"\b(?:in\s+te\s+zetten|inzetten|ingezet|beschikbaar|besteden|besteed|uitgeven|uitgegeven|toe\s+te\s+kennen|"
+    r"toegekend|storten|gestort|onttrekken|onttrokken|reserveren|gereserveerd|bijdrage\w*|subsidie\w*|"
+    r"budget\w*|krediet\w*)\b",
+    re.I,
+)
+# a position stated beside the figure, whatever the clause: "€ 4,6 mrd (o.b.v. jaarrekening 2022)"
+_POSITION_NEAR = re.compile(
+    r"o\.b\.v\.\s+(?:de\s+)?jaarrekening|\bWOZ[- ]?waarde|\bweerstandscapaciteit|\brekening-courant", re.I
+)
+_THRESHOLD_SIGN = re.compile(r"(?:[<>‹›≤≥]|\b(?:groter|kleiner|hoger|lager)\s+dan)\s*$", re.I)
+_AT_DATE = re.compile(r"\b\d{1,2}-\d{1,2}-(?:19|20)\d{2}\b")
+_MORE_YEARS = re.compile(
+    r"(?:\s*,\s*(?:19|20)\d{2})*\s+(?:en|t/m|tot\s+en\s+met)\s+(?P<y>(?:19|20)\d{2})\b", re.I
+)
 _BARE_PURPOSE = re.compile(
     r"(?:(?:waarvan|en|of|in|vanaf|per|tot|t/m|met|ingang|van|jaarlijks|structureel|incidenteel|"
     r"eenmalig|per\s+jaar|(?:19|20)\d{2}|[-–,;:])\s*)*|onbekend",
     re.I,
 )
+
+
+_CLOSE_THEN_CAPITAL = re.compile(r"\)(?=\s+[A-Z])")
+
+
+def _unglue(text: str, qs: int, qe: int, a: nz.Amount) -> tuple[int, int]:
+    """Cut a funding span at the ``)`` that closes the amount's bracket when a new sentence follows:
+    ``(hogere lasten € 75.000 in 2024) Op het gebied van …`` — the next sentence, glued on."""
+    if qe <= qs:
+        return qs, qe
+    close = _CLOSE_THEN_CAPITAL.search(text, a.end, qe)
+    opened = text.rfind("(", qs, a.start)
+    inside = opened >= 0 and text.find(")", opened, a.start) < 0
+    if close and not inside and "(" in text[a.end : close.start()]:
+        close = None  # "€ 5.000 (incidenteel) Daarna …": the bracket is the amount's own remark
+    return (qs, close.end()) if close else (qs, qe)
 
 
 class RuleExtractor:
@@ -497,7 +632,12 @@ class RuleExtractor:
         last: tuple[int, str | None] | None,
     ) -> list[_Candidate]:
         text = doc.text
-        segs = segments(text, s, e, [(a.start, a.end) for a in amounts])
+        segs = [
+            _unglue(text, qs, qe, a)
+            for a, (qs, qe) in zip(
+                amounts, segments(text, s, e, [(a.start, a.end) for a in amounts]), strict=True
+            )
+        ]
         periods: list[str | None] = []
         for a, (qs, qe) in zip(amounts, segs, strict=True):
             periods.append(self._period(text, ctx, qs, qe, a, amounts))
@@ -514,9 +654,14 @@ class RuleExtractor:
                     periods[i] = f"{min(years)}-{max(years)}"
         out = []
         prev = last
+        position = False
         for k, (a, (qs, qe)) in enumerate(zip(amounts, segs, strict=True)):
             if qe <= qs:
                 continue
+            bare = not re.search(r"[A-Za-z]{3}", text[qs:qe].replace(a.text, " "))
+            position = self._is_position(text, s, e, qs, qe, a) or (bare and position)
+            if position:
+                continue  # a position, or a bare cell in the same row as one ("€ 334 € 361 € 250")
             seg = text[qs:qe]
             period = periods[k]
             last_line = seg.rsplit("\n", 1)[-1]
@@ -547,6 +692,46 @@ class RuleExtractor:
             )
         return out
 
+    @staticmethod
+    def _is_position(text: str, s: int, e: int, qs: int, qe: int, a: nz.Amount) -> bool:
+        """A balance, a value or a threshold: ``eigen vermogen € 4,4 mln``, ``01-01-2024: € 1.113.000``,
+        ``WOZ-waarde van € 350.000``, ``‹ € 1.000``, ``rapportagegrens van € 50.000``."""
+        if _THRESHOLD_SIGN.search(text[max(s, a.start - 14) : a.start]):
+            return True
+        ws, we = max(s, a.start - 24), min(e, a.end + 24)
+        if "\n" in text[ws : a.start]:
+            ws = text.rfind("\n", ws, a.start) + 1
+        if "\n" in text[a.end : we]:
+            we = text.find("\n", a.end, we)
+        line = text[ws:we]
+        bare_dates = [
+            m
+            for m in _AT_DATE.finditer(text, ws, we)
+            if not re.search(
+                r"\b(?:per|vanaf|van|tot|t/m|uiterlijk|op|voor)\s*$",
+                text[max(s, m.start() - 16) : m.start()],
+                re.I,
+            )
+        ]
+        if bare_dates and not _FUTURE.search(line):
+            return True  # "01-01-2024: € 1.113.000 31-12-2024": a position at a date
+        if _POSITION_NEAR.search(text, max(s, a.start - 60), min(e, a.end + 60)):
+            return True
+        if re.match(r"(?:\s*€\s*[\d.]+,\d{2})?\s*[-+]?\d+(?:,\d+)?\s*%", text[a.end : a.end + 30]):
+            return True  # "€ 275,52 3,2%": a tariff and its change, a row of a table of charges
+        head = text[max(qs, a.start - 160) : a.start]
+        caps = Counter(re.findall(r"\b[A-Z][a-z]{3,}\b", head))
+        if (
+            re.search(r"\b([A-Z][a-z]{3,})\s+\1\b|\b(?:(?:19|20)\d{2}\s+){2}(?:19|20)\d{2}\b", head)
+            or max(caps.values(), default=0) >= 3
+        ):
+            return True  # a table's header glued to the figure: "Begroting Begroting … 2024 2025 2026"
+        x, y = local_clause(text, s, e, a.start, a.end)
+        near = text[max(x, a.start - 60) : min(y, a.end + 40)]
+        if _SPEND.search(text[x:y]):
+            return False  # "het saldo van € 157.000 in de reserve in te zetten": money put to use
+        return bool(_BALANCE.search(near))
+
     def _period(
         self, text: str, ctx: DocContext, qs: int, qe: int, a: nz.Amount, amounts: list[nz.Amount]
     ) -> str | None:
@@ -573,6 +758,9 @@ class RuleExtractor:
                 value = ys[-1] if ys and d.range_kind != "range" else str(d.due.year)
                 if d.prep in {"voor", "vóór"} and ys:  # "voor 2022" on money: for 2022
                     value = ys[-1]
+            more = _MORE_YEARS.match(text, d.end, qe)
+            if more and re.fullmatch(r"(?:19|20)\d{2}", value):
+                value = f"{value}-{more.group('y')}"  # "€ 75.000 in 2024 en 2025": both years
             dist = d.start - a.end if d.start >= a.end else a.start - d.end
             cands.append((dist, value))
         if not structural:
@@ -654,7 +842,12 @@ class RuleExtractor:
         if d.prep in {"voor", "vóór"} and not d.explicit_day:
             if _FOR_NOUN.search(before) or re.match(r"\s*e\.v\.", after):
                 return False  # "de begroting voor 2024 e.v.": for, not before
-        if d.prep == "per" and re.search(r"(?:stand|peildatum|saldo|situatie)\s+$", before, re.I):
+        if d.prep == "per" and re.search(
+            r"(?:stand|peildatum|saldo|situatie|portefeuille|boekwaarde|balans|reserves?|voorzieningen?|"
+            r"vermogen|schuld|positie|omvang)\s+$",
+            before,
+            re.I,
+        ):
             return False  # "bankstand per 31-01-2025": a status date, not a deadline
         if re.match(r"\s*jl\b", after) or re.search(
             r"\b(?:brief|brieven|Kamerbrief)\s+van\s*$", before, re.I
@@ -662,6 +855,29 @@ class RuleExtractor:
             return False
         if _CANCELLED.search(sentence):
             return False  # "zou … worden aangeboden": a plan the text itself replaces
+        if _ARTICLE_BEFORE.search(before) and _ATTRIBUTIVE_AFTER.match(text, d.end, e):
+            return False  # "de per 1 juli ingevoerde maatregel": a past event named in a noun phrase
+        if not d.prep and not d.explicit_day and _NOUN_OF.search(before):
+            return False  # "de raadsinformatiebrief van dit jaar": the date names a thing, it sets no term
+        if re.match(r"\s+(?:19|20)\d{2}\b", text[d.end : d.end + 6]) or (
+            d.text[:1].isdigit() and re.search(r"\b(?:19|20)\d{2}\s+$", before)
+        ):
+            return False  # "Boekwaarde per 31 december 2023 2024 2025": a table header
+        if len(_YEAR.findall(text, max(s, d.start - 60), min(e, d.end + 60))) >= 4 and _tabular(
+            text[max(s, d.start - 60) : min(e, d.end + 60)].replace("-", " ")
+        ):
+            return False  # a date among a table's year columns
+        ls, le = local_clause(text, s, e, d.start, d.end)
+        clause = text[ls:le]
+        ws, we = max(s, d.start - 80), min(e, d.end + 80)
+        if nz.find_shares(text, ws, we) and _FORECAST.search(text[ws:we]):
+            return False  # "zal in 2024 met 2,8 procent stijgen": a forecast, not a term
+        if (
+            d.prep in {"vanaf", "per", "met ingang van"}
+            and _CONSEQUENCE.search(clause)
+            and not _FUTURE.search(clause)
+        ):
+            return False  # "vanaf 2027 leidt dit tot hogere inkomsten": an effect, not an effective date
         effective = d.prep in _EFFECTIVE and (d.explicit_day or d.explicit_year)
         if effective:
             if _BACKGROUND.search(before) or d.due.year < ctx.ref.year - 1:
@@ -694,8 +910,19 @@ class RuleExtractor:
                 continue
             if lim.lead == "na":
                 uiterlijk = re.search(r"uiterlijk\s*$", text[max(s, lim.start - 12) : lim.start])
-                if not (uiterlijk or _CONDITIONAL.search(clause)):
+                if not (uiterlijk or _IF.search(clause)):
                     continue
+            if lim.lead == "termijn" and _DURATION_OF.search(text[max(s, lim.start - 60) : lim.end]):
+                continue  # "de vergunning heeft een termijn van 5 jaar": a duration, not a standard
+            if (
+                lim.lead == "binnen"
+                and re.search(r"\b(?:indien|als|wanneer|zodra)\b[^,;]*$", text[ls : lim.start], re.I)
+                and _NEGATION.search(re.split(r",\s", _drop_brackets(text[ls:e]), maxsplit=1)[0])
+                and not _OBLIGATION.search(sentence)
+            ):
+                continue  # "wanneer binnen twaalf maanden geen X is opgericht, kan …": a trigger
+            if lim.lead == "binnen" and _REQUEST.search(sentence) and not _OBLIGATION.search(clause):
+                continue  # "verzoekt de regering … binnen één jaar te evalueren": a one-off step
             if lim.lead == "ieder" and not _STATUTORY.search(sentence):
                 continue
             if (
@@ -707,9 +934,10 @@ class RuleExtractor:
             anchors.append(lim)
         if not anchors:
             for sh in nz.find_shares(text, s, e):
+                rest = text[s : sh.start] + " " + text[sh.end : e]
                 if (
                     sh.threshold in _BOUND_THRESHOLDS
-                    and _NORMATIVE.search(sentence)
+                    and _NORMATIVE.search(rest)
                     and not _STAT.search(sentence)
                 ):
                     anchors.append(sh)
