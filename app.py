@@ -77,7 +77,7 @@ class Assistants:
         with self._lock:
             found = self._by_llm.get(key)
             if found is None:
-                found = type(self.base)(settings)
+                found = self.base.with_llm(**llm)
                 self._by_llm[key] = found
             return found
 
@@ -1192,7 +1192,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                     a.chat_model()
                 except Exception as e:
                     gr.Warning(_say(e))
-                err = getattr(a, "_chat_error", "")
+                err = a.chat_error
                 if err:
                     gr.Warning(f"Taalmodel niet beschikbaar / LLM unavailable: {err}")
                 else:

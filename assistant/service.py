@@ -8,6 +8,7 @@ answer (extractive, or LLM with verification and an extractive fallback) -> ``An
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -108,6 +109,23 @@ class Assistant:
             except ModelUnavailable as e:
                 self._chat_error = str(e)
         return self._chat
+
+    @property
+    def chat_error(self) -> str:
+        """Why the configured LLM cannot be used ("" when it can, or when none is configured)."""
+        return self._chat_error
+
+    _LLM_SETTINGS = frozenset({"llm", "llm_base_url", "llm_api_key_env", "llm_timeout_s", "llm_temperature"})
+
+    def with_llm(self, **changes: Any) -> Assistant:
+        """A sibling that answers with other LLM settings but shares this one's opened index,
+        embedder and retriever, so a session switching models does not open the index again."""
+        if unknown := sorted(set(changes) - self._LLM_SETTINGS):
+            raise ValueError(f"with_llm takes only LLM settings {sorted(self._LLM_SETTINGS)}, not {unknown}")
+        sibling = Assistant(dataclasses.replace(self.settings, **changes))
+        sibling._index, sibling._embedder, sibling._retriever = self._index, self._embedder, self._retriever
+        sibling._answerer = self._answerer
+        return sibling
 
     def use_chat_model(self, chat_model: Any) -> None:
         """Answer with this LangChain chat model (tests, notebooks) instead of building one."""

@@ -8,6 +8,7 @@ list items without a full stop, and every offset must point into the original st
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -77,8 +78,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     word = text[start:dot].lower()
     if word in _ABBREVIATIONS:
         return True
-    if len(word) == 1 and word.isalpha():  # initials: "J. de Vries"
-        return True
+    if len(word) == 1 and word.isalpha() and (start == 0 or text[start - 1] not in "'’"):
+        return True  # initials: "J. de Vries" (but not the plural "GI’s.")
     line_start = text.rfind("\n", 0, start) + 1
     if word.isdigit() and len(word) <= 2 and not text[line_start:start].strip():
         return True  # an enumerator at the start of a line: "1. Gemeenten hebben ..."
@@ -102,7 +103,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterato
     for m in _LIST_ITEM.finditer(text, start, end):
         cuts.add(m.start() + 1)
     ordered = sorted(cuts)
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in itertools.pairwise(ordered):
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from testpaths import CORPUS, SHARED
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from testpaths import CORPUS, SHARED
 
 from assistant.answer import DECLINE_EN, DECLINE_NL, ExtractiveAnswerer, analyze_question, split_question
 from assistant.config import Settings

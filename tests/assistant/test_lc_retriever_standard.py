@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from testpaths import CORPUS, SHARED
 from langchain_tests.integration_tests import RetrieversIntegrationTests
+from testpaths import CORPUS, SHARED
 
 from assistant.config import Settings
 from assistant.lc import BronwijsRetriever

@@ -6,8 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from testpaths import CORPUS, SHARED
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from testpaths import CORPUS, SHARED
 
 from assistant.config import Settings
 from assistant.errors import EmptyQuestion, IndexMismatch
@@ -135,3 +135,12 @@ def test_retrieve_filters_on_document(assistant):
     name = assistant.index.list_documents()[0]["doc"]
     passages = assistant.retrieve("jeugdbescherming", docs=[name], k=3)
     assert passages and {p.span.doc for p in passages} == {name}
+
+
+def test_a_sibling_with_other_llm_settings_shares_the_opened_index(assistant):
+    assistant.ask("Hoeveel kinderen wachtten op passende jeugdhulp?")
+    sibling = assistant.with_llm(llm="ollama:qwen2.5", llm_base_url="http://127.0.0.1:9")
+    assert sibling.index is assistant.index and sibling.settings.llm == "ollama:qwen2.5"
+    assert assistant.settings.llm == ""
+    with pytest.raises(ValueError, match="top_k"):
+        assistant.with_llm(top_k=3)

@@ -10,12 +10,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from testpaths import CORPUS, DATA, GOLD_DEV, REAL, real_file
 
 from assistant.text import coverage, tokens
 from assistant.types import Document
 from ingest.clean import clean
 from ingest.load import load_path
-from testpaths import CORPUS, DATA, GOLD_DEV, REAL, real_file
 
 MB = 1_000_000
 SEED = CORPUS / "2020-10-15-kamerbrief-doorbraakaanpak-jeugdbescherming.txt"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from testpaths import CORPUS, DATA, GOLD_DEV, real_file
 
 from assistant.errors import UnreadableDocument
 from ingest.load import SUPPORTED_SUFFIXES, file_sha256, load_path
-from testpaths import CORPUS, DATA, GOLD_DEV, real_file
 
 MB = 1_000_000
 LETTER_1949 = DATA / "1bb0809b-f36a-48b7-9ef9-a96ed52c5b6d.pdf"
