@@ -32,11 +32,17 @@ test: setup-test
 lint: setup-test
 	$(BIN)/ruff check assistant ingest evals tests app.py
 
+# the dev-set eval in both settings (the second embeds the real files once: ~5 minutes)
 eval: setup
-	$(BIN)/bronwijs eval --gold evals/gold/dev --out runs/metrics-bundled.json --predictions runs/preds-bundled.jsonl --history docs/evals.md --label bundled
+	$(BIN)/bronwijs eval --gold evals/gold/dev --baseline --out runs/final-bundled.json \
+		--predictions runs/final-bundled.jsonl --label bundled --history docs/evals.md
+	$(BIN)/bronwijs eval --gold evals/gold/dev --corpus corpus --corpus ../shared/corpus/real --baseline \
+		--out runs/final-real.json --predictions runs/final-real.jsonl --label bundled+real --history docs/evals.md
+	$(BIN)/python -m evals.report runs/final-bundled.json runs/final-real.json
 
 bench: setup
-	$(BIN)/bronwijs bench ../shared/corpus/real --index /tmp/bronwijs-bench-index --markdown docs/benchmarks.md --out runs/bench.json
+	$(BIN)/bronwijs bench ../shared/corpus/real --markdown docs/benchmarks.md --out runs/bench.json
+	$(BIN)/python evals/bench_app.py --requests 30 --users 1 10 --markdown docs/benchmarks.md --out runs/bench-app.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
