@@ -34,6 +34,7 @@ lint: setup-test
 
 # the dev-set eval in both settings (the second embeds the real files once: ~5 minutes)
 eval: setup
+	mkdir -p runs
 	$(BIN)/bronwijs eval --gold evals/gold/dev --baseline --out runs/final-bundled.json \
 		--predictions runs/final-bundled.jsonl --label bundled --history docs/evals.md
 	$(BIN)/bronwijs eval --gold evals/gold/dev --corpus corpus --corpus ../shared/corpus/real --baseline \
@@ -41,6 +42,7 @@ eval: setup
 	$(BIN)/python -m evals.report runs/final-bundled.json runs/final-real.json
 
 bench: setup
+	mkdir -p runs
 	$(BIN)/bronwijs bench ../shared/corpus/real --markdown docs/benchmarks.md --out runs/bench.json
 	$(BIN)/python evals/bench_app.py --requests 30 --users 1 10 --markdown docs/benchmarks.md --out runs/bench-app.json
 
