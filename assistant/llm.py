@@ -393,20 +393,27 @@ class LlmAnswerer:
         cites: list[Citation] = []
         dropped: list[str] = []
         reasons: list[str] = []
+
+        def verify(claim: Any) -> str | None:
+            """Check one claim; keep it (returning the text to show) or record why it was dropped."""
+            cit, why = self.checker.check(claim, passages, documents)
+            if cit is None:
+                dropped.append(claim.text)
+                reasons.append(why)
+                return None
+            piece = ("" if not kept else " ") + claim.text
+            kept.append(claim.text)
+            cites.append(cit)
+            return piece
+
         try:
             for chunk in self.chat_model.stream(prompt):
                 buf += _content(chunk)
                 claims = parse_claims(buf)
                 # all but the last claim are complete (the last may still grow)
                 for c in claims[shown : max(shown, len(claims) - 1)]:
-                    cit, why = self.checker.check(c, passages, documents)
-                    if cit is None:
-                        dropped.append(c.text)
-                        reasons.append(why)
-                    else:
-                        yield ("" if not kept else " ") + c.text
-                        kept.append(c.text)
-                        cites.append(cit)
+                    if (piece := verify(c)) is not None:
+                        yield piece
                 shown = max(shown, len(claims) - 1)
         except Exception as e:  # noqa: BLE001 - as in answer(): fall back
             log.warning("llm_stream_failed error=%s", type(e).__name__)
@@ -420,14 +427,8 @@ class LlmAnswerer:
             yield LlmResult(True, declined=True)
             return
         for c in parse_claims(buf)[shown:]:
-            cit, why = self.checker.check(c, passages, documents)
-            if cit is None:
-                dropped.append(c.text)
-                reasons.append(why)
-            else:
-                yield ("" if not kept else " ") + c.text
-                kept.append(c.text)
-                cites.append(cit)
+            if (piece := verify(c)) is not None:
+                yield piece
         if not kept:
             yield LlmResult(False, dropped=tuple(dropped), notice=(
                 "geen enkele zin van het taalmodel werd door de bronnen gesteund; extractief antwoord / "

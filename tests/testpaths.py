@@ -20,3 +20,11 @@ def real_file(name: str) -> Path:
     if not p.exists():
         pytest.skip(f"{p} not available (shared/ corpus not beside this checkout)")
     return p
+
+
+def bundled_letters() -> list[Path]:
+    """The bundled letters (corpus/*.txt), or the shared originals; skips when neither is there."""
+    found = sorted(CORPUS.glob("*.txt")) or sorted((SHARED / "corpus").glob("*.txt"))
+    if len(found) < 3:
+        pytest.skip("no bundled letters")
+    return found

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from testpaths import CORPUS, SHARED
+from testpaths import bundled_letters
 
 from assistant.answer import DECLINE_EN, DECLINE_NL, ExtractiveAnswerer, analyze_question, split_question
 from assistant.config import Settings
@@ -17,18 +15,11 @@ from assistant.service import Assistant
 from ingest.pipeline import ingest_paths
 
 
-def _letters() -> list[Path]:
-    found = sorted(CORPUS.glob("*.txt")) or sorted((SHARED / "corpus").glob("*.txt"))
-    if len(found) < 3:
-        pytest.skip("no bundled letters")
-    return found
-
-
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     root = tmp_path_factory.mktemp("ans")
     s = Settings(index_dir=root / "index", cache_dir=root / "cache", embedder="fake")
-    ingest_paths(_letters(), s)
+    ingest_paths(bundled_letters(), s)
     return Assistant(s)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from testpaths import CORPUS, SHARED
+from testpaths import bundled_letters
 
 from assistant.config import Settings
 from assistant.embed import get_embedder
@@ -15,16 +15,9 @@ from assistant.store import Index
 from ingest.pipeline import ingest_paths
 
 
-def _letters() -> list[Path]:
-    found = sorted(CORPUS.glob("*.txt")) or sorted((SHARED / "corpus").glob("*.txt"))
-    if len(found) < 3:
-        pytest.skip("no bundled letters")
-    return found
-
-
 def _build(root: Path, embedder: str) -> tuple[Index, object]:
     s = Settings(index_dir=root / "index", cache_dir=root / "cache", embedder=embedder)
-    ingest_paths(_letters(), s)
+    ingest_paths(bundled_letters(), s)
     return Index.open(s.index_dir), get_embedder(embedder, s.cache_dir)
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
-from testpaths import CORPUS, SHARED
+from testpaths import bundled_letters
 
 from assistant.config import Settings
 from assistant.errors import EmptyQuestion, IndexMismatch
@@ -17,18 +16,11 @@ from assistant.types import Answer
 from ingest.pipeline import ingest_paths
 
 
-def _letters() -> list[Path]:
-    found = sorted(CORPUS.glob("*.txt")) or sorted((SHARED / "corpus").glob("*.txt"))
-    if len(found) < 3:
-        pytest.skip("no bundled letters")
-    return found
-
-
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("svc")
     s = Settings(index_dir=root / "index", cache_dir=root / "cache", embedder="fake")
-    report = ingest_paths(_letters(), s)
+    report = ingest_paths(bundled_letters(), s)
     assert report.added
     return s
 
