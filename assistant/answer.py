@@ -11,7 +11,10 @@ scored by:
 * ``dense``: the cosine of the query with the sentence (a handful of sentences are embedded when the
   words alone are weak: an English question over Dutch letters) or else with its chunk;
 * ``typed``: whether it holds the kind of fact asked for (an amount, a date, a share, a duration,
-  a count), detected from Dutch and English question words.
+  a count), detected from Dutch and English question words; for a why-question, whether it states
+  a cause ("gezien", "omdat", "door de"). Without it a sentence keeps ``TYPED_PENALTY`` of its score.
+* ``ctx`` counts the document's title as context too: the lines of a decision list do not repeat
+  whose decisions they are, or of which meeting.
 
 The answer leads with the best sentence; more are added while they cover question words that
 neither the answer nor the best sentence's context covers yet (a question with two parts), or when
@@ -33,6 +36,7 @@ cosine of the sentence stands in. The threshold is calibrated on the dev gold se
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -451,7 +455,10 @@ class ExtractiveAnswerer:
         return out
 
     def _context_stems(self, c: Candidate) -> frozenset[str]:
-        """Stems of the heading and the sentence before ``c`` (the subject is often named there)."""
+        """Stems of the heading and the sentence before ``c`` (the subject is often named there),
+        and of the document's title: a decision list's lines do not repeat that it was Wassenaar's
+        college on 27 June 2023 that decided them; its title does. (Not the document's date: it
+        would credit every sentence of a letter with the day it was sent.)"""
         text = c.doc.text
         lo = max(0, c.start - 400)
         prev = [se for se in sentence_spans(text, lo, c.start)]
@@ -462,7 +469,7 @@ class ExtractiveAnswerer:
                 heading = h
             else:
                 break
-        return frozenset(_stem(f"{heading} {extra}"))
+        return frozenset(_stem(f"{heading} {extra}")) | _title_stems(c.doc.title)
 
     def _idf(self, q: Question, index: Any | None, passages: Sequence[Passage]) -> dict[str, float]:
         """IDF of each question stem over the index's chunks (BM25's own keyword analysis)."""
@@ -538,7 +545,8 @@ class ExtractiveAnswerer:
         dn = (c.dense - self.DENSE_LO) / (self.DENSE_HI - self.DENSE_LO)
         dn = min(1.0, max(0.0, dn))
         s = self.W_LEX * c.lex + self.W_CTX * c.ctx + self.W_DENSE * dn + self.W_RANK * _rank_prior(c.rank)
-        if not c.typed:
+        if not c.typed or ("reason" in q.wants and not _REASON.search(c.text)):
+            # without the asked kind of fact, or a why-question answered without a cause
             s *= self.TYPED_PENALTY
         if c.intro:
             s += self.LIST_BONUS * min(1.0, len(c.items) / max(q.list_n, 3))
@@ -546,8 +554,6 @@ class ExtractiveAnswerer:
             s += self.LIST_BONUS / 2  # the items named in the sentence: "in Duitsland, Denemarken en Zweden"
         elif _UNTIL_Q.search(q.text) and _UNTIL.search(c.text):
             s += self.LIST_BONUS / 2  # "tot wanneer": a date that ends a period ("tot en met 2022")
-        elif "reason" in q.wants and _REASON.search(c.text):
-            s += self.LIST_BONUS / 2  # a why-question: a sentence that gives a cause ("Gezien de schaarste ...")
         if not c.intro and (_is_fragment(c) or c.text.rstrip().endswith(":")):
             # a heading or a signature line, or a line that announces what follows ("Besluit:")
             # without being the asked list: not an answer
@@ -726,6 +732,11 @@ def _is_fragment(c: Candidate) -> bool:
         return False
     n = len(_WORDS.findall(text))
     return n < 5 or (n < 10 and not _HAS["count"].search(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_stems(title: str) -> frozenset[str]:
+    return frozenset(_stem(title))
 
 
 def _rank_prior(rank: int) -> float:

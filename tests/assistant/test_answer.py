@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from testpaths import bundled_letters
+from testpaths import bundled_letters, real_file
 
 from assistant.answer import DECLINE_EN, DECLINE_NL, ExtractiveAnswerer, analyze_question, split_question
 from assistant.config import Settings
+from assistant.embed import FakeEmbedder
 from assistant.rewrite import looks_like_follow_up, rewrite, rule_rewrite
 from assistant.service import Assistant
+from assistant.types import Document
+from ingest.clean import clean
+from ingest.load import load_path
 from ingest.pipeline import ingest_paths
 
 
@@ -199,3 +205,40 @@ def test_a_chat_model_rewrites_when_configured_and_a_failing_one_falls_back_to_t
     assert rewrite("En voor 2021?", history, Broken(responses=["x"])) == (
         "Hoeveel kost de tijdelijke regeling van JB-West in 2021?"
     )
+
+
+# --- what a sentence must hold: a cause for a why-question; the document's title as its context ----
+
+
+def _passages(doc):
+    from assistant.types import Passage
+    from ingest.chunk import Chunker
+
+    emb = FakeEmbedder()
+    return [Passage(c, 1.0 - i / 100) for i, c in enumerate(Chunker(288, 520, emb.count_tokens).run(doc))]
+
+
+def test_a_why_question_is_answered_by_the_sentence_that_gives_a_cause():
+    text = (
+        "De gemeente heeft besloten het zwembad De Waterlelie per 1 maart te sluiten. "
+        "De gemeente sluit het zwembad omdat de energiekosten in 2023 zijn verdubbeld. "
+        "Het bad was sinds 1975 open."
+    )
+    doc = Document("zwembad.txt", "a" * 64, text, title="Raadsinformatiebrief zwembad")
+    out = ExtractiveAnswerer().answer(
+        "Waarom heeft de gemeente besloten het zwembad De Waterlelie te sluiten?", _passages(doc), {doc.sha256: doc}
+    )
+    assert not out.declined and out.text.startswith("De gemeente sluit het zwembad omdat")
+
+
+def test_a_decision_is_answered_with_the_decision_lists_title_as_its_context():
+    """The lines of a decision list do not say whose meeting it was, or when: the title does."""
+    doc = clean(load_path(real_file("besluitenlijst_bw_vergadering_4_februari_2025.pdf"), max_bytes=10**8)[0])
+    assert "Wassenaar 4 februari 2025" in doc.title
+    q = "Wat heeft het college van Wassenaar op 4 februari 2025 besloten over de regiovisie jeugdzorg?"
+    ans = ExtractiveAnswerer(decline_threshold=Settings().decline_threshold)
+    out = ans.answer(q, _passages(doc), {doc.sha256: doc})
+    assert not out.declined and out.text.startswith("De gemeenteraad te informeren over het Uitvoeringsplan")
+    untitled = dataclasses.replace(doc, title="")
+    bare = ans.decide(q, _passages(untitled), {doc.sha256: untitled})
+    assert bare.confidence < ans.decide(q, _passages(doc), {doc.sha256: doc}).confidence
