@@ -238,6 +238,8 @@ def answer_markdown(assistant: Any, answer: Answer, turn: int) -> str:
     lines: list[str] = []
     if answer.standalone_question:
         lines.append(f"_Gelezen als / read as: {html.escape(answer.standalone_question)}_\n")
+    if answer.lookup_question:
+        lines.append(f"_Gezocht als / looked up as: {html.escape(answer.lookup_question)}_\n")
     if answer.declined:
         lines.append(f"**{answer.answer}**")
         lines.append(

@@ -192,7 +192,7 @@ class Assistant:
         streaming: bool,
     ) -> Iterator[str | Answer]:
         from assistant.answer import analyze_question, decline_text
-        from assistant.rewrite import rewrite
+        from assistant.rewrite import rewrite, translate_for_retrieval
 
         _check(question)
         t0 = time.perf_counter()
@@ -201,16 +201,23 @@ class Assistant:
         standalone = rewrite(question, history, chat) if history else ""
         timings["rewrite"] = _ms(t0)
         query = standalone or question
+        # an English question is looked up in Dutch when a chat model can translate it; the answer
+        # keeps the question's language
+        t_tr = time.perf_counter()
+        translated = translate_for_retrieval(query, chat)
+        lookup = translated or query
+        if chat is not None:
+            timings["translate"] = _ms(t_tr)
         index = self.index
         t1 = time.perf_counter()
         allowed = index.rows_for(docs, date_from, date_to)
-        found = self.retriever.search(query, k or self.settings.top_k, allowed)
+        found = self.retriever.search(lookup, k or self.settings.top_k, allowed)
         timings["retrieve"] = _ms(t1)
         passages = found.passages
         t2 = time.perf_counter()
         dense = {index.chunks[r].id: found.dense.get(r, 0.0) for r in found.rows}
         decision = self.answerer.decide(
-            query, passages, index.documents, qvec=found.qvec, dense=dense, index=index
+            lookup, passages, index.documents, qvec=found.qvec, dense=dense, index=index
         )
         composed = self.answerer.compose(decision)
         lang = analyze_question(question).lang
@@ -262,6 +269,7 @@ class Assistant:
             mode=mode,
             notice=notice,
             standalone_question=standalone,
+            lookup_question=translated,
         )
 
     # --- extraction, ingest, removal -------------------------------------------------------------------

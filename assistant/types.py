@@ -142,6 +142,7 @@ class Answer:
     mode: str = "extractive"  # or "llm:<model>"; "extractive-fallback" after an LLM failure
     notice: str = ""  # e.g. why the LLM was not used
     standalone_question: str = ""  # the follow-up rewritten, when it was rewritten
+    lookup_question: str = ""  # the Dutch question retrieval used for an English one (LLM configured)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,4 +155,5 @@ class Answer:
             "mode": self.mode,
             "notice": self.notice,
             "standalone_question": self.standalone_question,
+            "lookup_question": self.lookup_question,
         }

@@ -13,7 +13,7 @@ from testpaths import bundled_letters, real_file
 from assistant.answer import DECLINE_EN, DECLINE_NL, ExtractiveAnswerer, analyze_question, split_question
 from assistant.config import Settings
 from assistant.embed import FakeEmbedder
-from assistant.rewrite import looks_like_follow_up, rewrite, rule_rewrite
+from assistant.rewrite import looks_like_follow_up, rewrite, rule_rewrite, translate_for_retrieval
 from assistant.service import Assistant
 from assistant.types import Document
 from ingest.clean import clean
@@ -205,6 +205,34 @@ def test_a_chat_model_rewrites_when_configured_and_a_failing_one_falls_back_to_t
     assert rewrite("En voor 2021?", history, Broken(responses=["x"])) == (
         "Hoeveel kost de tijdelijke regeling van JB-West in 2021?"
     )
+
+
+def test_a_chat_model_translates_an_english_question_for_the_lookup_and_leaves_dutch_alone():
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    dutch = "Binnen hoeveel weken moet voor 90% van de kinderen een veiligheidsplan zijn opgesteld?"
+    model = FakeListChatModel(responses=[dutch])
+    english = "Within how many weeks must a safety plan be drawn up for 90% of the children?"
+    assert translate_for_retrieval(english, model) == dutch
+    assert translate_for_retrieval(dutch, FakeListChatModel(responses=["Never asked"])) == ""
+    assert translate_for_retrieval(english, None) == ""
+
+
+@pytest.mark.parametrize("reply", ["Within how many weeks must a safety plan be drawn up?", "", "x" * 500])
+def test_a_translation_that_is_not_a_dutch_question_is_not_used(reply):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    assert translate_for_retrieval("How many children were waiting?", FakeListChatModel(responses=[reply])) == ""
+
+
+def test_a_failing_model_leaves_the_english_question_as_it_is():
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    class Broken(FakeListChatModel):
+        def _call(self, *a, **k):  # type: ignore[no-untyped-def]
+            raise ConnectionError("down")
+
+    assert translate_for_retrieval("How many children were waiting?", Broken(responses=["x"])) == ""
 
 
 # --- what a sentence must hold: a cause for a why-question; the document's title as its context ----

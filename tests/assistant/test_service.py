@@ -136,3 +136,31 @@ def test_a_sibling_with_other_llm_settings_shares_the_opened_index(assistant):
     assert assistant.settings.llm == ""
     with pytest.raises(ValueError, match="top_k"):
         assistant.with_llm(top_k=3)
+
+
+def test_an_english_question_is_looked_up_in_dutch_and_answered_from_the_dutch_letter(settings):
+    """With a chat model, the lookup uses its Dutch translation; here the model then fails to
+    answer, so the extractive fallback shows that retrieval and sentence choice used the Dutch."""
+    dutch = "Binnen hoeveel weken moet voor 90% van de kinderen een veiligheidsplan zijn opgesteld?"
+
+    class TranslatesThenFails(FakeListChatModel):
+        calls: int = 0
+
+        def _call(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.calls += 1
+            if self.calls == 1:
+                return dutch
+            raise TimeoutError("model server did not answer")
+
+    a = Assistant(dataclasses.replace(settings, llm="ollama:fake"))
+    a.use_chat_model(TranslatesThenFails(responses=["x"]))
+    ans = a.ask("Within how many weeks must a safety plan be drawn up for 90% of the children?")
+    assert ans.lookup_question == dutch and ans.to_dict()["lookup_question"] == dutch
+    assert ans.mode == "extractive-fallback" and "zes weken" in ans.answer and ans.citations
+    assert "translate" in ans.timings_ms
+    _exact(ans, a)
+
+
+def test_without_a_chat_model_an_english_question_is_looked_up_as_asked(assistant):
+    ans = assistant.ask("Within how many weeks must a safety plan be drawn up for 90% of the children?")
+    assert ans.lookup_question == "" and "translate" not in ans.timings_ms
