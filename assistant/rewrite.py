@@ -10,6 +10,7 @@ the previous question. A question that does not look like a follow-up is left al
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -149,13 +150,25 @@ def _llm_rewrite(question: str, history: Sequence[tuple[str, Any]], chat_model: 
     for q, a in history[-3:]:
         text = getattr(a, "answer", a) if a is not None else ""
         turns.append(f"Vraag: {q}\nAntwoord: {str(text)[:400]}")
-    prompt = _PROMPT.read_text("utf-8").format(history="\n\n".join(turns), question=question)
-    msg = chat_model.invoke(prompt)
+    msg = chat_model.invoke(_prompt(_PROMPT).format(history="\n\n".join(turns), question=question))
+    return _question_line(msg, ("Vraag:", "Question:"))
+
+
+@functools.lru_cache(maxsize=4)
+def _prompt(path: Path) -> str:
+    return path.read_text("utf-8")
+
+
+def _question_line(msg: Any, labels: tuple[str, ...]) -> str:
+    """The question a chat model wrote: its first non-empty line without a leading label or quotes,
+    "" when that is not 3-400 characters long."""
     text = getattr(msg, "content", msg)
     if not isinstance(text, str):
         return ""
     line = next((ln.strip() for ln in text.strip().splitlines() if ln.strip()), "")
-    line = line.removeprefix("Vraag:").removeprefix("Question:").strip().strip('"')
+    for label in labels:
+        line = line.removeprefix(label)
+    line = line.strip().strip('"')
     return line if 3 <= len(line) <= 400 else ""
 
 
@@ -173,15 +186,9 @@ def translate_for_retrieval(question: str, chat_model: Any | None) -> str:
     if chat_model is None or detect_language(question) != "en":
         return ""
     try:
-        msg = chat_model.invoke(_TRANSLATE_PROMPT.read_text("utf-8").format(question=question.strip()))
+        msg = chat_model.invoke(_prompt(_TRANSLATE_PROMPT).format(question=question.strip()))
     except Exception as e:  # noqa: BLE001 - any model failure: look up the English question
         log.warning("translate llm_failed error=%s", type(e).__name__)
         return ""
-    text = getattr(msg, "content", msg)
-    if not isinstance(text, str):
-        return ""
-    line = next((ln.strip() for ln in text.strip().splitlines() if ln.strip()), "")
-    line = line.removeprefix("Dutch question:").removeprefix("Vraag:").strip().strip('"')
-    if not 3 <= len(line) <= 400 or detect_language(line) != "nl":
-        return ""
-    return line
+    line = _question_line(msg, ("Dutch question:", "Vraag:"))
+    return line if line and detect_language(line) == "nl" else ""
