@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import load_settings
-from assistant.text import normalize
 
 
 def _correct(answer: str, keys: list[list[str]]) -> bool:
-    a = " ".join(normalize(answer).split())
-    return all(any(" ".join(normalize(k).split()) in a for k in group) for group in keys)
+    from evals.metrics import answer_correct
+
+    return answer_correct(answer, keys)
 
 
 def confidences(gold: Path, settings: Any) -> list[dict[str, Any]]:

@@ -59,17 +59,35 @@ def _flat(text: str) -> str:
     return " ".join(normalize(text).split())
 
 
+def key_found(key: str, answer: str) -> bool:
+    """FORMAT.md: ``key`` occurs in ``answer`` (both normalised, whitespace collapsed); a key that
+    begins or ends with a digit matches only where no digit stands directly before or after it, so
+    ``3 juni`` is not found in ``13 juni`` and ``2021`` not in ``20210``."""
+    k, text = _flat(key), _flat(answer)
+    if not k:
+        return False
+    lead, trail = k[0].isdigit(), k[-1].isdigit()
+    start = text.find(k)
+    while start >= 0:
+        end = start + len(k)
+        if not (lead and start > 0 and text[start - 1].isdigit()) and not (
+            trail and end < len(text) and text[end].isdigit()
+        ):
+            return True
+        start = text.find(k, start + 1)
+    return False
+
+
 def answer_correct(answer: str, answer_keys: Sequence[Sequence[str]]) -> bool:
-    """FORMAT.md: for every group, one of its strings occurs in the answer (normalised, whitespace collapsed)."""
+    """FORMAT.md: for every group, one of its strings occurs in the answer (``key_found``)."""
     if not answer_keys:
         return False
-    text = _flat(answer)
-    return all(any(_flat(k) in text for k in group) for group in answer_keys)
+    return not missing_keys(answer, answer_keys)
 
 
 def missing_keys(answer: str, answer_keys: Sequence[Sequence[str]]) -> list[list[str]]:
-    text = _flat(answer)
-    return [list(g) for g in answer_keys if not any(_flat(k) in text for k in g)]
+    """The groups of which no string is found in the answer."""
+    return [list(g) for g in answer_keys if not any(key_found(k, answer) for k in g)]
 
 
 # --- retrieval ----------------------------------------------------------------------------------

@@ -304,3 +304,22 @@ def test_without_extraction_docs_precision_is_not_measured_rather_than_zero():
     f = M.extraction_figures(GOLD.extractions, preds, RESOLVER, None)
     assert f["overall"]["precision"] is None and f["overall"]["f1"] is None
     assert f["overall"]["recall"] == round(1 / 3, 4)
+
+
+def test_a_key_that_begins_or_ends_with_a_digit_does_not_match_inside_a_longer_number():
+    # FORMAT.md: no digit directly before or after a key's leading or trailing digit
+    assert not M.answer_correct("op 13 juni", [["3 juni"]])
+    assert not M.answer_correct("in 20210", [["2021"]])
+    assert not M.answer_correct("€ 16.481.968", [["6.481.968"]])
+    assert not M.answer_correct("€ 6.481.9680", [["6.481.968"]])
+    assert M.answer_correct("op 3 juni", [["3 juni"]])
+    assert M.answer_correct("(3 juni) en 13 juni", [["3 juni"]])  # a later clean occurrence counts
+    assert M.answer_correct("13 juni, of 3 juni", [["3 juni"]])
+    assert M.answer_correct("in 2021-2022", [["2021"]])  # a hyphen is not a digit
+    assert M.answer_correct("€2021,-", [["2021"]])
+    assert M.answer_correct("Binnen 5 dagen.", [["5 dagen"]])
+    # a key without a digit at its edge still matches inside a word, as before
+    assert M.answer_correct("de jeugdbeschermers", [["jeugdbeschermer"]])
+    assert M.answer_correct("artikel 12a", [["2a"]]) is False  # leading digit: '1' before it
+    assert M.answer_correct("het 90%-percentiel", [["90%"]])
+    assert M.missing_keys("op 13 juni 2021", [["3 juni"], ["2021"]]) == [["3 juni"]]
