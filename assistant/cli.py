@@ -181,7 +181,18 @@ def extract_cmd(
 @eval_app.callback(invoke_without_command=True)
 def eval_cmd(
     ctx: typer.Context,
-    gold: Annotated[Path | None, typer.Option("--gold", help="Gold folder in the FORMAT.md format.")] = None,
+    gold: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--gold",
+            help="Gold folder in the FORMAT.md format, as DIR (named after the folder) or NAME=DIR; "
+            "repeatable: each set is scored separately on one index.",
+        ),
+    ] = None,
+    blind: Annotated[
+        list[str] | None,
+        typer.Option("--blind", help="NAME of a --gold set to treat as validation: aggregates only, no per-item output."),
+    ] = None,
     corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Corpus folder(s); default the bundled corpus.")] = None,
     index: IndexOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write metrics JSON here.")] = None,
@@ -193,11 +204,11 @@ def eval_cmd(
     label: Annotated[str, typer.Option("--label", help="Name of this setting in reports.")] = "",
     config: ConfigOpt = None,
 ) -> None:
-    """Score retrieval, answers, citations, extraction and speed against a gold set."""
+    """Score retrieval, answers, citations, extraction and speed against one or more gold sets."""
     if ctx.invoked_subcommand is not None:
         return
-    if gold is None:
-        raise typer.BadParameter("--gold DIR is required (e.g. evals/gold/dev)")
+    if not gold:
+        raise typer.BadParameter("--gold DIR or --gold NAME=DIR is required (e.g. evals/gold/dev)")
     from evals.runner import run_eval
 
     settings = _settings(config, index_dir=index)
@@ -205,6 +216,7 @@ def eval_cmd(
         gold,
         corpus or None,
         settings,
+        blind=blind or (),
         out=out,
         predictions=predictions,
         only=only,

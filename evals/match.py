@@ -8,11 +8,14 @@ test checks them against the reference ``goldcheck.py``.
 
 Documents: a gold set names documents by file name and lists their SHA-256 in documents.tsv;
 predictions carry ``doc`` and ``doc_sha256``. They are the same document when the shas agree
-(the gold sha is known and the prediction has one); otherwise when the names agree.
+(the gold sha is known and the prediction has one); otherwise when the names agree. A JSON file
+holding a list of records is indexed as one document per record (``file.json#n``, with the sha256
+of the record's canonical JSON): a gold document naming the file is every one of its records.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
@@ -27,6 +30,7 @@ __all__ = [
     "coverage",
     "longest_run",
     "normalize",
+    "record_source",
     "supports",
     "tokens",
 ]
@@ -35,26 +39,42 @@ __all__ = [
 class DocResolver:
     """Decides whether a predicted span's document is a gold document.
 
-    ``shas`` maps gold document names to the sha256 they are known by (documents.tsv, or what the
-    runner found in the index). ``aliases`` maps gold names to the names the index stores them
-    under (renamed copies), so predictions without a sha still match.
+    ``shas`` maps gold document names to the sha256 (or several) they are known by (documents.tsv,
+    or what the runner found in the index). ``records`` maps the gold name of a JSON list file to
+    the sha256s of its indexed records. ``aliases`` maps gold names to the names the index stores
+    them under (renamed copies), so predictions without a sha still match.
     """
 
     def __init__(
-        self, shas: Mapping[str, str] | None = None, aliases: Mapping[str, Iterable[str]] | None = None
+        self,
+        shas: Mapping[str, str | Iterable[str]] | None = None,
+        aliases: Mapping[str, Iterable[str]] | None = None,
+        records: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
-        self.shas = {k: v.lower() for k, v in (shas or {}).items()}
+        self.shas = {k: _sha_set(v) for k, v in (shas or {}).items()}
+        self.records = {k: _sha_set(v) for k, v in (records or {}).items()}
         self.aliases = {k: {_base(n) for n in v} for k, v in (aliases or {}).items()}
 
     def same(self, gold_doc: str, doc: str | None, doc_sha256: str | None = None) -> bool:
-        """Is the predicted (``doc``, ``doc_sha256``) the gold document ``gold_doc``?"""
-        sha = self.shas.get(gold_doc)
-        if sha and doc_sha256:
-            return doc_sha256.lower() == sha
+        """Is the predicted (``doc``, ``doc_sha256``) the gold document ``gold_doc`` (or one of its
+        records, when the gold document is a JSON list)?"""
+        shas = self.shas.get(gold_doc, set()) | self.records.get(gold_doc, set())
+        if shas and doc_sha256:
+            if doc_sha256.lower() in shas:
+                return True
+            # a record has its own sha, not its file's: when the gold knows only the file's sha,
+            # a record of that file is recognised by its name (``file.json#n``)
+            return gold_doc not in self.records and self._record_of(gold_doc, doc)
         if not doc:
             return False
         base = _base(doc)
-        return base == _base(gold_doc) or base in self.aliases.get(gold_doc, ())
+        names = {_base(gold_doc), *self.aliases.get(gold_doc, ())}
+        return base in names or self._record_of(gold_doc, doc)
+
+    def _record_of(self, gold_doc: str, doc: str | None) -> bool:
+        """Is ``doc`` a record ``name#n`` of the file the gold document names (or an alias of it)?"""
+        source = record_source(_base(doc)) if doc else None
+        return source is not None and source in {_base(gold_doc), *self.aliases.get(gold_doc, ())}
 
     def same_as(self, gold_doc: str, pred: Mapping[str, Any]) -> bool:
         return self.same(gold_doc, pred.get("doc"), pred.get("doc_sha256"))
@@ -65,6 +85,19 @@ class DocResolver:
             if self.same_as(name, pred):
                 return name
         return None
+
+
+_RECORD = re.compile(r"^(?P<source>.+)#\d+$")
+
+
+def record_source(name: str) -> str | None:
+    """The file a JSON record's document name (``file.json#3``) comes from; None for other names."""
+    m = _RECORD.match(name)
+    return m.group("source") if m else None
+
+
+def _sha_set(v: str | Iterable[str]) -> set[str]:
+    return {v.lower()} if isinstance(v, str) else {s.lower() for s in v}
 
 
 def _base(name: str) -> str:

@@ -26,7 +26,8 @@ from assistant.config import Settings, bundled_corpus_dir
 from assistant.errors import BronwijsError, ConfigError
 from evals import metrics as M
 from evals.gold import GoldSet, QAItem, check_quotes, read_gold
-from evals.match import DocResolver
+from evals.match import DocResolver, record_source
+from evals.sets import GoldSpec, gaps, parse_gold, side_by_side
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,11 @@ _MISSING = (ImportError, NotImplementedError)
 
 
 def run_eval(
-    gold: Path,
+    gold: str | Path | Sequence[str | Path | GoldSpec],
     corpus_dirs: Sequence[Path] | None,
     settings: Settings,
     *,
+    blind: Sequence[str] = (),
     out: Path | None = None,
     predictions: Path | None = None,
     only: str | None = None,
@@ -53,12 +55,20 @@ def run_eval(
     index_given: bool = False,
     console: Any = None,
 ) -> dict[str, Any]:
-    """Run the whole evaluation; print tables, write ``out``/``predictions``/``history``; return the metrics."""
+    """Run the whole evaluation; print tables, write ``out``/``predictions``/``history``; return the metrics.
+
+    ``gold``: one folder, or several (``NAME=DIR`` strings, folders or GoldSpecs), scored separately
+    on one index of the union of ``corpus_dirs``. One set gives the single-set metrics shape; several
+    give ``{..., "sets": {name: single-set shape}, "blind": [...], "gap": {...}}`` (``evals.sets``).
+    Sets named in ``blind`` are validation sets: no per-item output of theirs is printed or written.
+    """
     if only not in (None, "qa", "extraction"):
         raise ConfigError(f"--only must be qa or extraction, not {only!r}")
     if k < 1:
         raise ConfigError(f"--k must be at least 1, not {k}")
-    gold_set = read_gold(Path(gold))
+    values = [gold] if isinstance(gold, str | Path | GoldSpec) else list(gold)
+    specs = parse_gold(values, blind)
+    golds = {s.name: read_gold(Path(s.path)) for s in specs}  # every format error before any work
     dirs = [Path(d) for d in (corpus_dirs or [bundled_corpus_dir()])]
     for d in dirs:
         if not d.exists():
@@ -72,63 +82,130 @@ def run_eval(
 
         console = Console(stderr=False, width=max(160, min(220, _term_width())))
 
-    metrics = _header(gold_set, dirs, settings, label, k, only)
+    run = _run_header(dirs, settings, label, k, only)
     t_run = time.perf_counter()
-    metrics["ingest"] = _ingest(dirs, settings, index_given, console)
+    run["ingest"] = _ingest(dirs, settings, index_given, console)
 
     state = _open_assistant(settings)
-    all_preds: list[dict[str, Any]] = []
+    sections: dict[str, dict[str, Any]] = {}
+    qa_rows: dict[str, list[dict[str, Any]]] = {s.name: [] for s in specs}
+    ex_rows: list[dict[str, Any]] = []
+    blind_found: list[tuple[dict[str, Any], DocResolver]] = []
     if state["reason"]:
         reason = state["reason"]
-        for section in ("qa", "extraction"):
-            metrics[section] = M.not_measured(reason)
-        metrics["documents"] = M.not_measured(reason)
+        for spec in specs:
+            m = _set_header(spec, golds[spec.name], run)
+            for section in ("qa", "extraction"):
+                m[section] = M.not_measured(reason)
+            m["documents"] = M.not_measured(reason)
+            sections[spec.name] = m
     else:
         assistant, index = state["assistant"], state["index"]
-        found, missing, resolver, texts = resolve_documents(gold_set, index)
         manifest = getattr(index, "manifest", {}) or {}
         emb = manifest.get("embedder")
-        metrics["embedder"] = {
+        run["embedder"] = {
             **(emb if isinstance(emb, dict) else {}),
             "name": getattr(index, "embedder_name", "") or settings.embedder,
         }
-        metrics["index"] = {
-            key: manifest[key] for key in ("chunker", "format", "generation") if key in manifest
-        }
-        metrics["documents"] = {"found": found, "missing": missing, "indexed": len(index.documents)}
-        metrics["gold_quote_warnings"] = check_quotes(gold_set, texts)
-        if only != "extraction":
-            qa, qa_preds = _run_qa(gold_set, found, assistant, resolver, k, console)
-            metrics["qa"] = qa
-            all_preds.extend(qa_preds)
-            if baseline:
-                metrics["baseline"] = _run_baseline(gold_set, found, index, settings, resolver, k)
-        else:
-            metrics["qa"] = M.not_measured("--only extraction")
-        if only != "qa":
-            ex, ex_preds = _run_extraction(gold_set, found, assistant, index, resolver, console)
-            metrics["extraction"] = ex
-            all_preds.extend(ex_preds)
-        else:
-            metrics["extraction"] = M.not_measured("--only qa")
-    metrics["counts"].update(_scored_counts(metrics))
-    metrics["seconds"] = round(time.perf_counter() - t_run, 2)
+        run["index"] = {key: manifest[key] for key in ("chunker", "format", "generation") if key in manifest}
+        resolved = {name: resolve_documents(g, index) for name, g in golds.items()}
+        wants_extraction = only != "qa" and any(
+            g.extractions or g.extraction_docs is not None for g in golds.values()
+        )
+        extracted = _extract_all(assistant, index) if wants_extraction else None
+        base = (
+            _run_baseline(specs, golds, resolved, index, settings, k)
+            if baseline and only != "extraction"
+            else None
+        )
+        for spec in specs:
+            gold_set = golds[spec.name]
+            found, missing, resolver, texts = resolved[spec.name]
+            m = _set_header(spec, gold_set, run)
+            m["documents"] = {"found": found, "missing": missing, "indexed": len(index.documents)}
+            m["gold_quote_warnings"] = check_quotes(gold_set, texts)
+            if only != "extraction":
+                qa, qa_preds = _run_qa(gold_set, found, assistant, resolver, k, show_ids=not spec.blind)
+                m["qa"] = qa
+                qa_rows[spec.name] = qa_preds
+                if base is not None:
+                    m["baseline"] = base[spec.name]
+            else:
+                m["qa"] = M.not_measured("--only extraction")
+            if only == "qa":
+                m["extraction"] = M.not_measured("--only qa")
+            else:
+                m["extraction"] = _score_extraction(gold_set, found, resolver, extracted)
+            if spec.blind:
+                blind_found.append((found, resolver))
+            sections[spec.name] = m
+        if isinstance(extracted, dict) and extracted.get("items"):
+            ex_rows = [
+                row
+                for row in extracted["items"]
+                if not any(r.gold_name(row, f) is not None for f, r in blind_found)
+            ]
+    seconds = round(time.perf_counter() - t_run, 2)
+    for spec in specs:
+        m = sections[spec.name]
+        m["counts"].update(_scored_counts(m))
+        m["seconds"] = seconds
+        if spec.blind:
+            hide_items(m)
+            qa_rows[spec.name] = []
+    if len(specs) == 1:
+        metrics = sections[specs[0].name]
+    else:
+        blind_sets = [s.name for s in specs if s.blind]
+        metrics = {**run, "seconds": seconds, "sets": sections, "blind": blind_sets}
+        metrics["gap"] = gaps(sections, blind_sets)
 
-    render(metrics, console)
+    for spec in specs:
+        if len(specs) > 1:
+            console.rule(f"{spec.name} ({'val, blind' if spec.blind else 'dev'}): {spec.path}")
+        render(sections[spec.name], console)
+    if len(specs) > 1:
+        render_side_by_side(metrics, console)
     if out:
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         console.print(f"metrics: {out}")
     if predictions:
+        rows = [
+            dict(row, set=name) if len(specs) > 1 else row for name, got in qa_rows.items() for row in got
+        ] + ex_rows
         Path(predictions).parent.mkdir(parents=True, exist_ok=True)
         with open(predictions, "w", encoding="utf-8") as fh:
-            for row in all_preds:
+            for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        console.print(f"predictions: {predictions} ({len(all_preds)} lines)")
+        hidden = [s.name for s in specs if s.blind]
+        note = f"; nothing of blind set(s) {', '.join(hidden)}" if hidden else ""
+        console.print(f"predictions: {predictions} ({len(rows)} lines{note})")
     if history:
-        append_history(Path(history), metrics)
+        for spec in specs:
+            m = sections[spec.name]
+            if len(specs) > 1:
+                tag = f"{spec.name}{' (blind)' if spec.blind else ''}"
+                m = dict(m, label=f"{label} · {tag}" if label else tag)
+            append_history(Path(history), m)
         console.print(f"history: {history}")
     return metrics
+
+
+def hide_items(m: dict[str, Any]) -> None:
+    """A blind set keeps aggregates only (overall, by kind, language and document; counts): its
+    per-item lists (failures, skipped items, gold quote warnings) are dropped, their number kept."""
+    m["blind"] = True
+    m["hidden"] = "blind set: per-item output is not shown or written, only aggregates"
+    warnings = m.pop("gold_quote_warnings", None)
+    if isinstance(warnings, list):
+        m["gold_quote_warnings_n"] = len(warnings)
+    for section in ("qa", "extraction"):
+        sec = m.get(section)
+        if isinstance(sec, dict):
+            for key in ("failures", "skipped"):
+                if isinstance(sec.get(key), list):
+                    sec[f"{key}_n"] = len(sec.pop(key))
 
 
 def eval_index_dir(settings: Settings, dirs: Sequence[Path]) -> Path:
@@ -151,24 +228,39 @@ def _term_width() -> int:
         return 140
 
 
-def _header(
-    gold: GoldSet, dirs: Sequence[Path], settings: Settings, label: str, k: int, only: str | None
+def _run_header(
+    dirs: Sequence[Path], settings: Settings, label: str, k: int, only: str | None
 ) -> dict[str, Any]:
     return {
         "label": label,
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "git": git_info(),
         "machine": machine_info(),
-        "gold_dir": str(gold.path),
-        "gold_files": list(gold.files),
         "corpus_dirs": [str(d) for d in dirs],
         "index_dir": str(settings.index_dir),
         "settings": settings.to_dict(),
         "embedder": {"name": settings.embedder},
         "k": k,
         "only": only,
-        "counts": gold.counts(),
     }
+
+
+def _set_header(spec: GoldSpec, gold: GoldSet, run: Mapping[str, Any]) -> dict[str, Any]:
+    """One set's section: the single-set shape, with the run-wide keys copied in."""
+    m: dict[str, Any] = {
+        "label": run["label"],
+        "set": spec.name,
+        "role": spec.role,
+        "blind": spec.blind,
+        "date": run["date"],
+        "git": run["git"],
+        "machine": run["machine"],
+        "gold_dir": str(gold.path),
+        "gold_files": list(gold.files),
+    }
+    m.update({key: v for key, v in run.items() if key not in m})
+    m["counts"] = gold.counts()
+    return m
 
 
 def git_info() -> dict[str, Any]:
@@ -302,29 +394,68 @@ def resolve_documents(
 ) -> tuple[dict[str, dict[str, Any]], list[str], DocResolver, dict[str, str]]:
     """Find every gold document in the index: by the sha256 of documents.tsv, else by name.
 
-    Returns ``found`` (gold name -> {doc, sha256, by, pages}), ``missing`` names, a resolver that
-    matches predictions on the indexed sha (renamed copies included), and gold name -> indexed text.
+    documents.tsv holds the sha256 of a file's bytes. Most files are one indexed document with that
+    sha; a JSON list is one document per record (``file.json#n``, sha256 of the record's canonical
+    JSON), found through the index's files map (file sha -> its records) or by the records' names.
+    Returns ``found`` (gold name -> {doc, sha256, by, pages[, records, record_sha256]}), ``missing``
+    names, a resolver that matches predictions on the indexed shas (renamed copies and every record
+    of a JSON list included), and gold name -> indexed text (a JSON list: its records' texts).
     """
     docs = dict(index.documents)  # sha256 -> Document
+    files = (getattr(index, "manifest", None) or {}).get("files") or {}
+    by_file_sha = {str(v.get("sha256", "")).lower(): v for v in files.values() if isinstance(v, Mapping)}
     by_name: dict[str, list[Any]] = {}
+    records_of: dict[str, list[Any]] = {}  # file name -> its record documents
     for d in docs.values():
-        by_name.setdefault(Path(d.doc).name, []).append(d)
+        name = Path(d.doc).name
+        by_name.setdefault(name, []).append(d)
+        if source := record_source(name):
+            records_of.setdefault(source, []).append(d)
     found: dict[str, dict[str, Any]] = {}
     missing: list[str] = []
+    hits: dict[str, list[Any]] = {}
     for name in gold.doc_names():
         sha = gold.documents.get(name)
-        d, how = (docs[sha], "sha256") if sha and sha in docs else (None, "")
-        if d is None and by_name.get(Path(name).name):
-            d, how = by_name[Path(name).name][0], "name"
-        if d is None:
+        got: list[Any] = []
+        how = ""
+        if sha and sha in docs:
+            got, how = [docs[sha]], "sha256"
+        elif sha and sha in by_file_sha:
+            got = [docs[s] for s in by_file_sha[sha].get("docs", []) if s in docs]
+            how = "sha256 of the file"
+        base = Path(name).name
+        if not got and by_name.get(base):
+            got, how = by_name[base][:1], "name"
+        if not got and records_of.get(base):
+            got, how = records_of[base], "name of the file"
+        if not got:
             missing.append(name)
             continue
-        found[name] = {"doc": d.doc, "sha256": d.sha256, "by": how, "pages": d.pages}
+        got = sorted(got, key=lambda d: _record_number(d.doc))
+        hits[name] = got
+        if len(got) == 1 and record_source(Path(got[0].doc).name) is None:
+            found[name] = {"doc": got[0].doc, "sha256": got[0].sha256, "by": how, "pages": got[0].pages}
+        else:
+            found[name] = {
+                "doc": record_source(Path(got[0].doc).name) or got[0].doc,
+                "sha256": sha or "",
+                "by": how,
+                "pages": sum(int(d.pages or 0) for d in got),
+                "records": len(got),
+                "record_sha256": [d.sha256 for d in got],
+            }
     resolver = DocResolver(
-        {n: f["sha256"] for n, f in found.items()}, {n: [f["doc"]] for n, f in found.items()}
+        {n: f["sha256"] for n, f in found.items() if f["sha256"]},
+        {n: [f["doc"]] for n, f in found.items()},
+        {n: f["record_sha256"] for n, f in found.items() if "record_sha256" in f},
     )
-    texts = {n: docs[f["sha256"]].text for n, f in found.items()}
+    texts = {n: "\n\n".join(d.text for d in got) for n, got in hits.items()}
     return found, missing, resolver, texts
+
+
+def _record_number(doc: str) -> int:
+    tail = doc.rsplit("#", 1)[-1]
+    return int(tail) if record_source(Path(doc).name) and tail.isdigit() else 0
 
 
 def in_scope(q: QAItem, found: Mapping[str, Any]) -> bool:
@@ -346,7 +477,13 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 
 
 def _run_qa(
-    gold: GoldSet, found: Mapping[str, Any], assistant: Any, resolver: DocResolver, k: int, console: Any
+    gold: GoldSet,
+    found: Mapping[str, Any],
+    assistant: Any,
+    resolver: DocResolver,
+    k: int,
+    *,
+    show_ids: bool = True,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if not gold.qa:
         return M.not_measured("the gold set has no qa.jsonl"), []
@@ -391,7 +528,7 @@ def _run_qa(
                     pred.update({"answer": "", "declined": False, "citations": [], "passages": []})
             pred["wall_ms"] = {key: round(v, 2) for key, v in wall.items()}
             preds[q.id] = pred
-            progress.advance("questions", 1, id=q.id)
+            progress.advance("questions", 1, **({"id": q.id} if show_ids else {}))
         progress.finish("questions")
     if why_not["retrieve"] and why_not["ask"]:
         section = M.not_measured(f"{why_not['retrieve']}; {why_not['ask']}")
@@ -410,13 +547,11 @@ def _run_qa(
 # --- extraction ---------------------------------------------------------------------------------
 
 
-def _run_extraction(
-    gold: GoldSet, found: Mapping[str, Any], assistant: Any, index: Any, resolver: DocResolver, console: Any
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    if not gold.extractions and gold.extraction_docs is None:
-        return M.not_measured("the gold set has no extractions.jsonl or extraction_docs.txt"), []
+def _extract_all(assistant: Any, index: Any) -> dict[str, Any]:
+    """Extract from every indexed document once (every gold set is scored on these items):
+    ``{"items", "latency"}``, or a not-measured section."""
     if not callable(getattr(assistant, "extract", None)):
-        return M.not_measured("Assistant.extract does not exist yet"), []
+        return M.not_measured("Assistant.extract does not exist yet")
     documents = sorted(index.documents.values(), key=lambda d: d.doc)
     items: list[dict[str, Any]] = []
     per_page: list[float] = []
@@ -430,26 +565,38 @@ def _run_extraction(
             try:
                 result, ms = _timed(lambda d=d: assistant.extract([d.sha256]))
             except _MISSING as e:
-                return M.not_measured(f"Assistant.extract not available: {e!r}"), []
+                return M.not_measured(f"Assistant.extract not available: {e!r}")
             items.extend(c.to_dict() for c in result)
             per_page.append(ms / max(1, d.pages))
             total_ms += ms
             pages += d.pages
             progress.advance("extraction", 1, doc=d.doc)
         progress.finish("extraction")
-    scoped_gold = [x for x in gold.extractions if x.doc in found]
-    ex_docs = None if gold.extraction_docs is None else [d for d in gold.extraction_docs if d in found]
-    section: dict[str, Any] = {
-        "status": "measured",
-        **M.extraction_figures(scoped_gold, items, resolver, ex_docs),
-    }
-    section["latency"] = {
+    latency = {
         "per_page": M.latency(per_page),
         "documents": len(documents),
         "pages": pages,
         "seconds": round(total_ms / 1000, 3),
         "pages_per_s": round(pages / (total_ms / 1000), 2) if total_ms else None,
     }
+    return {"items": items, "latency": latency}
+
+
+def _score_extraction(
+    gold: GoldSet, found: Mapping[str, Any], resolver: DocResolver, extracted: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    if not gold.extractions and gold.extraction_docs is None:
+        return M.not_measured("the gold set has no extractions.jsonl or extraction_docs.txt")
+    if extracted is None or "items" not in extracted:
+        return dict(extracted or M.not_measured("extraction was not run"))
+    items = extracted["items"]
+    scoped_gold = [x for x in gold.extractions if x.doc in found]
+    ex_docs = None if gold.extraction_docs is None else [d for d in gold.extraction_docs if d in found]
+    section: dict[str, Any] = {
+        "status": "measured",
+        **M.extraction_figures(scoped_gold, items, resolver, ex_docs),
+    }
+    section["latency"] = dict(extracted["latency"])
     section["failures"] = M.extraction_failures(scoped_gold, items, resolver, ex_docs)
     section["skipped"] = [
         {"id": x.id, "reason": f"document not in the corpus: {x.doc}"}
@@ -457,33 +604,49 @@ def _run_extraction(
         if x.doc not in found
     ]
     section["extraction_docs_missing"] = [d for d in (gold.extraction_docs or ()) if d not in found]
-    return section, items
+    return section
 
 
 # --- baseline -----------------------------------------------------------------------------------
 
 
 def _run_baseline(
-    gold: GoldSet, found: Mapping[str, Any], index: Any, settings: Settings, resolver: DocResolver, k: int
-) -> dict[str, Any]:
+    specs: Sequence[GoldSpec],
+    golds: Mapping[str, GoldSet],
+    resolved: Mapping[str, tuple[Any, ...]],
+    index: Any,
+    settings: Settings,
+    k: int,
+) -> dict[str, dict[str, Any]]:
+    """The LangChain-tutorial baseline over the whole index, once, on the in-scope questions of
+    every set; scored per set."""
     try:
         from evals.baseline import run_baseline
     except _MISSING as e:
-        return M.not_measured(f"baseline not available: {e}")
-    items = [q for q in gold.qa if in_scope(q, found)]
+        return {s.name: M.not_measured(f"baseline not available: {e}") for s in specs}
+    items = {s.name: [q for q in golds[s.name].qa if in_scope(q, resolved[s.name][0])] for s in specs}
+    tagged = [dataclasses.replace(q, id=f"{n}\x1f{q.id}") for n, qs in items.items() for q in qs]
     try:
-        result = run_baseline(items, list(index.documents.values()), settings, k=k)
+        result = run_baseline(tagged, list(index.documents.values()), settings, k=k)
     except _MISSING as e:
-        return M.not_measured(f"baseline not available: {e!r}")
-    preds = result["predictions"]
-    section: dict[str, Any] = {
-        "status": "measured",
-        "pipeline": result["pipeline"],
-        "ingest": result["ingest"],
-    }
-    section.update(M.qa_breakdown(items, preds, resolver, k))
-    section["answers_top1"] = M.answer_figures(items, result["predictions_top1"])
-    return section
+        return {s.name: M.not_measured(f"baseline not available: {e!r}") for s in specs}
+    out: dict[str, dict[str, Any]] = {}
+    for s in specs:
+        tag = f"{s.name}\x1f"
+
+        def mine(preds: Mapping[str, Any], tag: str = tag) -> dict[str, Any]:
+            return {i[len(tag) :]: p for i, p in preds.items() if i.startswith(tag)}
+
+        section: dict[str, Any] = {
+            "status": "measured",
+            "pipeline": result["pipeline"],
+            "ingest": result["ingest"],
+        }
+        resolver = resolved[s.name][2]
+        section.update(M.qa_breakdown(items[s.name], mine(result["predictions"]), resolver, k))
+        section["answers_top1"] = M.answer_figures(items[s.name], mine(result["predictions_top1"]))
+        out[s.name] = section
+    return out
 
 
 # --- counts, history ----------------------------------------------------------------------------
@@ -494,11 +657,11 @@ def _scored_counts(m: Mapping[str, Any]) -> dict[str, Any]:
     qa = m.get("qa") or {}
     if qa.get("status") == "measured":
         out["questions_scored"] = qa["overall"]["n"]
-    out["questions_skipped"] = len(qa.get("skipped") or [])
+    out["questions_skipped"] = len(qa.get("skipped") or []) or int(qa.get("skipped_n") or 0)
     ex = m.get("extraction") or {}
     if ex.get("status") == "measured":
         out["extraction_items_scored"] = ex["overall"]["n_gold"]
-        out["extraction_items_skipped"] = len(ex.get("skipped") or [])
+        out["extraction_items_skipped"] = len(ex.get("skipped") or []) or int(ex.get("skipped_n") or 0)
     docs = m.get("documents") or {}
     if "found" in docs:
         out["documents_found"] = len(docs["found"])
@@ -654,6 +817,8 @@ def render(m: Mapping[str, Any], console: Any) -> None:
         )
     for w in (m.get("gold_quote_warnings") or [])[:10]:
         console.print(f"[yellow]gold quote vs indexed text:[/] {w}")
+    if m.get("gold_quote_warnings_n"):
+        console.print(f"[yellow]{m['gold_quote_warnings_n']} gold quotes not found in the indexed text[/] (blind set)")
     qa = m.get("qa") or {}
     if qa.get("status") == "measured":
         console.print(
@@ -666,8 +831,11 @@ def render(m: Mapping[str, Any], console: Any) -> None:
             )
         )
         console.print(_qa_table("Questions by document", qa, k, ["by_doc"]))
-        if qa.get("skipped"):
-            console.print(f"{len(qa['skipped'])} questions not scored: their documents are not in the corpus")
+        n_skipped = len(qa.get("skipped") or []) or qa.get("skipped_n")
+        if n_skipped:
+            console.print(f"{n_skipped} questions not scored: their documents are not in the corpus")
+        if m.get("blind"):
+            console.print("blind set: no per-item output (failures, predictions) is shown or written", style="dim")
     else:
         console.print(f"[yellow]questions: not measured[/] ({qa.get('reason', '')})")
     base = m.get("baseline")
@@ -737,6 +905,25 @@ def render(m: Mapping[str, Any], console: Any) -> None:
             sp.add_row(f"{what} latency", "not measured")
     console.print(sp)
     _render_failures(m, console)
+
+
+def render_side_by_side(m: Mapping[str, Any], console: Any) -> None:
+    """One column per gold set, one gap column (mean of the development sets minus it) per blind set."""
+    from rich.table import Table
+
+    head, rows = side_by_side(m)
+    n_sets = len(head) - 1 - sum(h.startswith("gap") for h in head)
+    t = Table(
+        title="Gold sets side by side (gap = mean of the dev sets − the blind set; shares 0..1, latency ms)",
+        title_justify="left",
+    )
+    for i, col in enumerate(head):
+        t.add_column(col, justify="left" if i == 0 else "right", no_wrap=True)
+    for row in rows:
+        cells = [row[0], *(_f(v) for v in row[1 : 1 + n_sets])]
+        cells += ["–" if v is None else f"{v:+.3f}" for v in row[1 + n_sets :]]
+        t.add_row(*cells)
+    console.print(t)
 
 
 def _short(s: Any, n: int = 110) -> str:
