@@ -185,13 +185,14 @@ def eval_cmd(
         list[str] | None,
         typer.Option(
             "--gold",
+            metavar="[NAME=]DIR",
             help="Gold folder in the FORMAT.md format, as DIR (named after the folder) or NAME=DIR; "
             "repeatable: each set is scored separately on one index.",
         ),
     ] = None,
     blind: Annotated[
         list[str] | None,
-        typer.Option("--blind", help="NAME of a --gold set to treat as validation: aggregates only, no per-item output."),
+        typer.Option("--blind", metavar="NAME", help="NAME of a --gold set to treat as validation: aggregates only, no per-item output."),
     ] = None,
     corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Corpus folder(s); default the bundled corpus.")] = None,
     index: IndexOpt = None,

@@ -3,7 +3,12 @@
 Figures are the numeric leaves of the metrics JSON, named by their dotted path
 (``qa.overall.retrieval.recall@5``). A change is coloured green when it is better, red when worse:
 shares and throughputs are better higher; latencies, durations, wrongful declines and errors are
-better lower; counts (``n``, pages, chunks, ...) are neutral.
+better lower; counts (``n``, pages, chunks, ...) and dev-minus-val gaps are neutral.
+
+A run with several gold sets (``evals.sets``) names a set's figures ``sets.<name>.<path>``; its
+run-wide figures (ingest, seconds) and the gaps (``gap.<blind set>...``) stand once at the top.
+Comparing a single-set file with a multi-set one reads the single-set file as a run with one set,
+named after its gold folder (``evals/gold/dev`` -> ``dev``), so the same set lines up.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import BronwijsError
+from evals.sets import is_multi, sets_of
 
 # parts of metrics.json that describe the run rather than measure it
 SKIP = {
@@ -71,13 +77,38 @@ def flatten(d: Any, prefix: str = "") -> Iterator[tuple[str, float]]:
         yield prefix, float(d)
 
 
+# a set's copies of the run-wide parts; a multi-set file has them once, at the top
+RUN_WIDE = ("ingest", "seconds")
+
+
+def flatten_run(m: Mapping[str, Any]) -> Iterator[tuple[str, float]]:
+    """The figures of a multi-set file: run-wide ones and gaps at the top, then ``sets.<name>.*``."""
+    yield from flatten({key: v for key, v in m.items() if key != "sets"})
+    for name, section in sets_of(m).items():
+        yield from flatten({key: v for key, v in section.items() if key not in RUN_WIDE}, f"sets.{name}")
+
+
+def as_multi(m: Mapping[str, Any]) -> dict[str, Any]:
+    """A single-set file as a run with one set (its run-wide parts at the top)."""
+    if is_multi(m):
+        return dict(m)
+    return {**{key: m[key] for key in RUN_WIDE if key in m}, "sets": sets_of(m)}
+
+
 def direction(path: str) -> int:
-    """+1 when higher is better, -1 when lower is better, 0 for counts."""
+    """+1 when higher is better, -1 when lower is better, 0 for counts and gaps."""
     parts = path.split(".")
     last = parts[-1]
+    if parts[0] == "gap":
+        return 0
     if last.endswith("per_s"):
         return 1
-    if parts[0] == "counts" or last in NEUTRAL or last.startswith(("n_", "questions_", "extraction_items_")):
+    if (
+        "counts" in parts[:3]
+        or last in NEUTRAL
+        or last.startswith(("n_", "questions_", "extraction_items_"))
+        or last.endswith("_n")  # how many per-item entries a blind set hides
+    ):
         return 0
     if any(tag in p for p in parts for tag in LOWER_IS_BETTER):
         return -1
@@ -86,7 +117,10 @@ def direction(path: str) -> int:
 
 def compare(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Rows ``{figure, a, b, delta, verdict}`` (verdict: better, worse, same, neutral, new, gone), in B's order."""
-    fa, fb = dict(flatten(a)), dict(flatten(b))
+    if is_multi(a) or is_multi(b):
+        fa, fb = dict(flatten_run(as_multi(a))), dict(flatten_run(as_multi(b)))
+    else:
+        fa, fb = dict(flatten(a)), dict(flatten(b))
     rows = []
     for path in list(fb) + [p for p in fa if p not in fb]:
         va, vb = fa.get(path), fb.get(path)

@@ -1,8 +1,12 @@
 """Render one or more ``bronwijs eval --out`` metrics files as markdown, for docs/evals.md.
 
     python -m evals.report runs/metrics-a.json runs/metrics-b.json >> docs/evals.md
+    python -m evals.report --write docs/evals.md runs/final.json   # replaces its "## Results" section
 
-Figures are copied from the metrics files, never typed in: the docs say what the eval measured.
+A file of a run with several gold sets (``bronwijs eval --gold NAME=DIR ...``) gets the sets side by
+side with the dev-minus-val gap, then each set's tables; a blind set has no per-item lines in its
+file, so none appear here. Figures are copied from the metrics files, never typed in: the docs say
+what the eval measured.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from evals.sets import fmt, is_multi, side_by_side
 
 QA_COLUMNS = [
     ("n", ("n",)),
@@ -70,8 +76,46 @@ def _groups(section: dict[str, Any], with_docs: bool = False) -> list[tuple[str,
 
 
 def render(path: Path) -> str:
-    m = json.loads(path.read_text(encoding="utf-8"))
-    out = [f"#### `{m.get('label') or path.name}` — {m.get('date', '')}, commit {m.get('git', {}).get('commit', '?')[:12]}", ""]
+    m = json.loads(Path(path).read_text(encoding="utf-8"))
+    if is_multi(m):
+        return render_multi(m, Path(path))
+    return render_set(m, Path(path))
+
+
+def render_multi(m: dict[str, Any], path: Path) -> str:
+    """A run with several gold sets: the side-by-side table with the gaps, then each set."""
+    head, rows = side_by_side(m)
+    n_sets = len(head) - 1 - sum(h.startswith("gap") for h in head)
+    commit = (m.get("git") or {}).get("commit", "?")[:12]
+    out = [f"### `{m.get('label') or path.name}` — {m.get('date', '')}, commit {commit}", ""]
+    out.append(
+        f"Corpus {', '.join(map(str, m.get('corpus_dirs') or []))}; embedder "
+        f"`{(m.get('embedder') or {}).get('name', m.get('embedder'))}`; gold sets "
+        + ", ".join(
+            f"`{n}` = `{s.get('gold_dir')}`{' (blind: aggregates only)' if s.get('blind') else ''}"
+            for n, s in m["sets"].items()
+        )
+        + "."
+    )
+    out += ["", "Gold sets side by side (gap = mean of the development sets minus the blind set):", ""]
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|---|" + "---|" * (len(head) - 1))
+    for row in rows:
+        cells = [row[0], *(fmt(v) for v in row[1 : 1 + n_sets])]
+        cells += ["–" if v is None else f"{v:+.3f}" for v in row[1 + n_sets :]]
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    for name, section in m["sets"].items():
+        out.append(render_set(section, path, title=f"Set `{name}`", level="####"))
+    return "\n".join(out)
+
+
+def render_set(m: dict[str, Any], path: Path, title: str = "", level: str = "####") -> str:
+    commit = (m.get("git") or {}).get("commit", "?")[:12]
+    if title:
+        out = [f"{level} {title}{' (blind)' if m.get('blind') else ''}", ""]
+    else:
+        out = [f"{level} `{m.get('label') or path.name}` — {m.get('date', '')}, commit {commit}", ""]
     out.append(f"Gold `{m.get('gold_dir')}`; corpus {', '.join(map(str, m.get('corpus_dirs') or []))}; "
                f"embedder `{(m.get('embedder') or {}).get('name', m.get('embedder'))}`; counts {json.dumps(m.get('counts', {}))}.")
     out.append("")
@@ -105,11 +149,44 @@ def render(path: Path) -> str:
     return "\n".join(out)
 
 
+RESULTS = "## Results"
+
+
+def write_results(doc: Path, text: str) -> None:
+    """Put ``text`` under the ``## Results`` heading of ``doc``, replacing what stood there up to the
+    next ``## `` heading; without that heading, a Results section goes before ``## History`` (or at
+    the end). Everything else in the file is kept."""
+    lines = doc.read_text(encoding="utf-8").splitlines() if doc.exists() else []
+    block = [RESULTS, "", *text.rstrip().splitlines(), ""]
+    start = next((i for i, line in enumerate(lines) if line.strip() == RESULTS), None)
+    if start is None:
+        at = next((i for i, line in enumerate(lines) if line.startswith("## History")), len(lines))
+        if at == len(lines) and lines and lines[-1].strip():
+            block = ["", *block]
+        lines[at:at] = block
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        lines[start:end] = block
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
+    write: Path | None = None
+    if argv[:1] == ["--write"]:
+        if len(argv) < 3:
+            print("usage: python -m evals.report [--write docs/evals.md] METRICS.json ...", file=sys.stderr)
+            return 2
+        write, argv = Path(argv[1]), argv[2:]
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
-    print("\n\n".join(render(Path(a)) for a in argv))
+    text = "\n\n".join(render(Path(a)) for a in argv)
+    if write is None:
+        print(text)
+    else:
+        write_results(write, text)
+        print(f"{write}: {RESULTS} replaced ({len(argv)} metrics file(s))", file=sys.stderr)
     return 0
 
 

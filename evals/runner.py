@@ -162,7 +162,7 @@ def run_eval(
 
     for spec in specs:
         if len(specs) > 1:
-            console.rule(f"{spec.name} ({'val, blind' if spec.blind else 'dev'}): {spec.path}")
+            console.rule(f"{spec.name} ({'blind' if spec.blind else 'dev'}): {spec.path}")
         render(sections[spec.name], console)
     if len(specs) > 1:
         render_side_by_side(metrics, console)
@@ -818,7 +818,8 @@ def render(m: Mapping[str, Any], console: Any) -> None:
     for w in (m.get("gold_quote_warnings") or [])[:10]:
         console.print(f"[yellow]gold quote vs indexed text:[/] {w}")
     if m.get("gold_quote_warnings_n"):
-        console.print(f"[yellow]{m['gold_quote_warnings_n']} gold quotes not found in the indexed text[/] (blind set)")
+        n = m["gold_quote_warnings_n"]
+        console.print(f"[yellow]{n} gold quotes not found in the indexed text[/] (blind set)")
     qa = m.get("qa") or {}
     if qa.get("status") == "measured":
         console.print(
@@ -835,7 +836,7 @@ def render(m: Mapping[str, Any], console: Any) -> None:
         if n_skipped:
             console.print(f"{n_skipped} questions not scored: their documents are not in the corpus")
         if m.get("blind"):
-            console.print("blind set: no per-item output (failures, predictions) is shown or written", style="dim")
+            console.print("blind set: no per-item output is shown or written", style="dim")
     else:
         console.print(f"[yellow]questions: not measured[/] ({qa.get('reason', '')})")
     base = m.get("baseline")

@@ -177,7 +177,7 @@ def side_by_side(m: Mapping[str, Any]) -> tuple[list[str], list[list[Any]]]:
     if gap is None:
         gap = gaps(sets, blind)
     k = int(m.get("k") or next(iter(sets.values()), {}).get("k") or 10)
-    head = ["figure"] + [f"{n} ({'val, blind' if s.get('blind') else 'dev'})" for n, s in sets.items()]
+    head = ["figure"] + [f"{n} ({'blind' if s.get('blind') else 'dev'})" for n, s in sets.items()]
     head += [f"gap: dev − {b}" for b in blind if b in gap]
     rows = []
     for label, path in SIDE_ROWS:

@@ -81,3 +81,46 @@ def test_eval_compare_names_a_file_that_is_not_metrics(tmp_path: Path):
     result = CliRunner().invoke(app, ["eval", "compare", str(bad), str(bad)])
     assert result.exit_code != 0
     assert "bad.json:1: not JSON" in str(result.exception)
+
+
+def _multi(dev: dict, val: dict) -> dict:
+    """A run with several gold sets, as `bronwijs eval --gold dev=... --gold val=... --blind val` writes it."""
+    sets = {"dev": dict(dev, gold_dir="../shared/gold", set="dev"), "val": dict(val, set="val", blind=True)}
+    return {
+        "label": "multi",
+        "date": "2025-02-01T00:00:00",
+        "ingest": dev["ingest"],
+        "seconds": 12.0,
+        "sets": sets,
+        "blind": ["val"],
+        "gap": {
+            "val": {"dev_sets": ["dev"], "figures": {"answer_correct": {"dev": 0.4, "val": 0.3, "gap": 0.1}}}
+        },
+    }
+
+
+def test_a_multi_set_file_compares_set_by_set_and_an_old_single_set_file_lines_up_with_its_set():
+    old = dict(A, gold_dir="evals/gold/dev")  # an old single-set file: its set is named after the folder
+    new = _multi(B, A)
+    rows = {r["figure"]: r for r in compare(old, new)}
+    assert rows["sets.dev.qa.overall.retrieval.recall@5"]["verdict"] == "better"
+    assert rows["sets.dev.qa.overall.answers.wrongly_declined"]["verdict"] == "worse"
+    assert rows["sets.val.qa.overall.retrieval.recall@5"]["verdict"] == "new"
+    assert rows["ingest.throughput.pages_per_s"]["verdict"] == "worse"  # run-wide, once, at the top
+    assert not any(f.startswith("sets.dev.ingest") for f in rows)
+    assert rows["gap.val.figures.answer_correct.gap"]["verdict"] == "new"
+    assert direction("gap.val.figures.answer_correct.gap") == 0
+    assert direction("sets.dev.counts.documents_found") == 0
+    assert direction("sets.val.qa.failures_n") == 0
+    both = {r["figure"]: r for r in compare(new, _multi(A, A))}
+    assert both["sets.dev.qa.overall.retrieval.recall@5"]["verdict"] == "worse"
+    assert both["sets.val.qa.overall.retrieval.recall@5"]["verdict"] == "same"
+
+
+def test_eval_compare_reads_a_multi_set_file_through_the_cli(tmp_path: Path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(dict(A, gold_dir="evals/gold/dev")), "utf-8")
+    b.write_text(json.dumps(_multi(B, A)), "utf-8")
+    result = CliRunner().invoke(app, ["eval", "compare", str(a), str(b)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "sets.dev.qa.overall.retrieval.recall@5" in result.output

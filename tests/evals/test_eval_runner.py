@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.types import Answer, Chunk, Citation, Document, Passage
 from evals.gold import read_gold
-from evals.runner import append_history, history_row, run_eval
+from evals.runner import append_history, get, history_row, run_eval
+from evals.sets import GAP_FIGURES
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "data" / "gold_mini"
@@ -316,3 +317,132 @@ def test_the_real_runner_end_to_end_through_the_cli(tmp_path: Path, corpus: Path
     m2 = json.loads(out.read_text("utf-8"))
     if m2["ingest"]["status"] == "measured":
         assert m2["ingest"]["added"] == 0
+
+
+# --- several gold sets, blind sets, JSON lists (real stack, fake embedder) ------------------------
+
+JSONLIST = ROOT / "tests" / "data" / "gold_jsonlist"
+JSON_FILE = ROOT / "tests" / "data" / "jsonlist" / "raadsbesluiten_mini.json"
+SCORING = ROOT / "tests" / "data" / "gold_scoring"
+
+
+def test_several_gold_sets_are_scored_side_by_side_and_a_blind_set_shows_only_aggregates(
+    tmp_path: Path, corpus: Path, monkeypatch
+):
+    monkeypatch.setenv("BRONWIJS_EMBEDDER", "fake")
+    monkeypatch.setenv("BRONWIJS_CACHE_DIR", str(tmp_path / "cache"))
+    records = tmp_path / "records"
+    records.mkdir()
+    shutil.copy(JSON_FILE, records / "besluiten.json")  # renamed: found by the sha of the file
+    out, preds, hist = tmp_path / "m.json", tmp_path / "p.jsonl", tmp_path / "evals.md"
+    args = ["eval", "--gold", str(MINI), "--gold", f"scoring={SCORING}", "--gold", f"val={JSONLIST}"]
+    args += ["--blind", "val", "--corpus", str(corpus), "--corpus", str(records), "--baseline"]
+    args += ["--out", str(out), "--predictions", str(preds), "--history", str(hist), "--label", "multi"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    m = json.loads(out.read_text("utf-8"))
+    assert list(m["sets"]) == ["gold_mini", "scoring", "val"] and m["blind"] == ["val"]
+    for key in (
+        "label",
+        "date",
+        "git",
+        "machine",
+        "corpus_dirs",
+        "settings",
+        "embedder",
+        "ingest",
+        "seconds",
+    ):
+        assert key in m, key
+    dev, val = m["sets"]["gold_mini"], m["sets"]["val"]
+    # each set keeps the single-set shape
+    for s in m["sets"].values():
+        for key in ("gold_dir", "counts", "documents", "qa", "extraction", "baseline", "settings", "ingest"):
+            assert key in s, key
+        assert s["qa"]["status"] == "measured" and s["baseline"]["status"] == "measured"
+    assert dev["qa"]["overall"]["n"] == 4 and m["sets"]["scoring"]["qa"]["overall"]["n"] == 4
+    assert "failures" in dev["qa"] and "skipped" in dev["qa"]
+    # the blind set: aggregates (overall, by kind/lang/doc) but no per-item lists anywhere
+    assert val["blind"] is True and val["role"] == "val"
+    assert {"overall", "by_kind", "by_lang", "by_doc"} <= val["qa"].keys()
+    for section in ("qa", "extraction"):
+        assert "failures" not in val[section] and "skipped" not in val[section], section
+        assert "failures_n" in val[section]
+    assert "gold_quote_warnings" not in val and val["gold_quote_warnings_n"] == 0
+    ids = {q.id for q in read_gold(JSONLIST).qa}
+    text = out.read_text("utf-8")
+    assert not any(f'"{i}"' in text for i in ids)  # no item id of the blind set in the file
+    assert not any(q.question[:40] in text for q in read_gold(JSONLIST).qa)
+    # the JSON list: every question is in the corpus, found through its records
+    found = val["documents"]["found"]["raadsbesluiten_mini.json"]
+    assert found["by"] == "sha256 of the file" and found["records"] == 3 and found["doc"] == "besluiten.json"
+    assert val["counts"]["questions_scored"] == 3 and val["counts"]["questions_skipped"] == 0
+    # the gap: the mean of the two dev sets minus val, for every gap figure
+    for key, _, path in GAP_FIGURES:
+        devs = [v for s in ("gold_mini", "scoring") if (v := get(m["sets"][s], path)) is not None]
+        g = m["gap"]["val"]["figures"][key]
+        assert g["dev"] == (round(sum(devs) / len(devs), 4) if devs else None), key
+        assert g["val"] == get(val, path), key
+        if g["dev"] is not None and g["val"] is not None:
+            assert g["gap"] == round(g["dev"] - g["val"], 4), key
+    # predictions: the dev sets' questions with their set, nothing of val (questions or extracted items)
+    lines = [json.loads(x) for x in preds.read_text("utf-8").splitlines()]
+    qs = [x for x in lines if "question" in x]
+    assert {(x["set"], x["id"]) for x in qs} == {("gold_mini", q.id) for q in GOLD.qa} | {
+        ("scoring", q.id) for q in read_gold(SCORING).qa
+    }
+    assert not any(str(x.get("doc", "")).startswith("besluiten.json") for x in lines)
+    # the console: one column per set, the gap, and no item of the blind set
+    assert "Gold sets side by side" in result.output and "gap: dev − val" in result.output
+    assert not any(i in result.output for i in ids)
+    rows = [r for r in hist.read_text("utf-8").splitlines() if "| multi ·" in r]
+    assert [r.split(" | ")[1] for r in rows] == [
+        "multi · gold_mini",
+        "multi · scoring",
+        "multi · val (blind)",
+    ]
+
+
+@pytest.mark.parametrize("how", ["renamed", "reformatted"])
+def test_a_gold_document_that_is_a_json_list_is_matched_by_its_records(tmp_path: Path, how: str):
+    """A renamed copy is found by the sha of the file's bytes; a copy with other bytes (re-indented)
+    under the gold name by the names of its records. Either way the questions are scored, not
+    skipped, and a passage from any record counts: the three records are the whole corpus, so the
+    top 10 holds every passage and recall@10 is 1 exactly when records match their gold file."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    if how == "renamed":
+        shutil.copy(JSON_FILE, folder / "andere_naam.json")
+    else:
+        records = json.loads(JSON_FILE.read_text("utf-8"))
+        (folder / JSON_FILE.name).write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    m = run_eval(JSONLIST, [folder], _settings(tmp_path), k=10, only="qa", index_given=True)
+    found = m["documents"]["found"]["raadsbesluiten_mini.json"]
+    assert found["by"] == {"renamed": "sha256 of the file", "reformatted": "name of the file"}[how]
+    assert found["records"] == 3 and m["documents"]["missing"] == [] and m["gold_quote_warnings"] == []
+    assert m["qa"]["skipped"] == [] and m["qa"]["overall"]["n"] == 3
+    assert m["qa"]["overall"]["retrieval"]["recall@10"] == 1.0
+
+
+def test_the_train_gold_finds_its_json_list_of_council_decisions(tmp_path: Path):
+    """gold-train's raadsbesluiten_2021.json (sha of the file in documents.tsv) is found in an index
+    of that one file, its quotes occur in the records' text, and its questions are in the corpus."""
+    from ingest.pipeline import ingest_paths
+
+    src = ROOT.parent / "shared" / "corpus" / "train" / "raadsbesluiten_2021.json"
+    gold_dir = ROOT.parent / "shared" / "gold-train"
+    if not src.exists() or not gold_dir.exists():
+        pytest.skip("shared train corpus not beside this checkout")
+    from assistant.store import Index
+    from evals.gold import check_quotes
+    from evals.runner import in_scope, resolve_documents
+
+    settings = _settings(tmp_path)
+    ingest_paths([src], settings)
+    gold = read_gold(gold_dir)
+    found, _, _, texts = resolve_documents(gold, Index.open(settings.index_dir))
+    assert found["raadsbesluiten_2021.json"]["by"] == "sha256 of the file"
+    assert found["raadsbesluiten_2021.json"]["records"] > 50
+    on_it = [q for q in gold.qa if q.docs == ("raadsbesluiten_2021.json",)]
+    assert on_it and all(in_scope(q, found) for q in on_it)
+    assert not [w for w in check_quotes(gold, texts) if "raadsbesluiten_2021.json" in w]

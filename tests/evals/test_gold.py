@@ -140,3 +140,15 @@ def test_check_quotes_finds_a_quote_the_text_does_not_hold():
     problems = check_quotes(g, {"000_2b64ece39e4393a8.txt": cut})
     assert problems and all("000_2b64ece39e4393a8.txt" in p for p in problems)
     assert any("x003" in p for p in problems)
+
+
+def test_the_projects_copy_of_the_dev_gold_set_is_the_shared_one():
+    """evals/gold/dev is a copy of ../shared/gold (FORMAT.md included): a rule added there is ours too."""
+    shared = ROOT.parent / "shared" / "gold"
+    if not shared.is_dir():
+        pytest.skip("shared gold set not beside this checkout")
+    ours = ROOT / "evals" / "gold" / "dev"
+    names = sorted(p.name for p in shared.iterdir() if p.is_file())
+    assert names == sorted(p.name for p in ours.iterdir() if p.is_file())
+    for name in names:
+        assert (ours / name).read_bytes() == (shared / name).read_bytes(), name

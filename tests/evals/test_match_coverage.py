@@ -114,3 +114,35 @@ def test_supports_needs_the_same_document_and_half_the_quote():
     assert not supports(dict(half, doc="b.txt", doc_sha256="b" * 64), "a.txt", quote, r)
     four = {"doc": "a.txt", "doc_sha256": "a" * 64, "quote": "vijf dagen een veiligheidstaxatie"}
     assert not supports(four, "a.txt", quote, r)
+
+
+# --- JSON lists: a gold document naming the file is every one of its records ---------------------
+
+
+def test_a_record_of_a_json_list_is_its_gold_file_by_the_record_shas_the_index_gives():
+    r = DocResolver(
+        {"besluiten.json": "f" * 64}, {"besluiten.json": ["hernoemd.json"]}, {"besluiten.json": ["a1", "b2"]}
+    )
+    assert r.same("besluiten.json", "hernoemd.json#2", "B2")  # a record's own sha, any case
+    assert r.same("besluiten.json", "besluiten.json#1", "a1")
+    assert not r.same("besluiten.json", "besluiten.json#3", "c3")  # a record the index does not hold
+    assert r.same("besluiten.json", "hernoemd.json#7")  # no sha: by the name of its file
+    assert not r.same("besluiten.json", "anders.json#1")
+    passage = {
+        "doc": "hernoemd.json#2",
+        "doc_sha256": "b2",
+        "text": "Een garantstelling af te geven van € 6.481.968 aan HVB.",
+    }
+    assert supports(passage, "besluiten.json", "Een garantstelling af te geven van € 6.481.968 aan HVB", r)
+
+
+def test_without_the_record_shas_a_record_is_recognised_by_its_file_name_but_a_file_is_not():
+    r = DocResolver({"besluiten.json": "f" * 64, "brief.pdf": "e" * 64})
+    assert r.same("besluiten.json", "besluiten.json#4", "0" * 64)  # records carry their own sha
+    assert not r.same("besluiten.json", "besluiten.json", "0" * 64)  # the file itself, other bytes
+    assert not r.same("brief.pdf", "brief.pdf", "0" * 64)  # a plain document: the sha decides, as before
+    # a gold set may name one record: then only that record is it
+    r2 = DocResolver()
+    assert r2.same("besluiten.json#2", "besluiten.json#2") and not r2.same(
+        "besluiten.json#2", "besluiten.json#3"
+    )
