@@ -52,9 +52,13 @@ class Settings:
     candidates: int = 50  # per retriever, before fusion
     rrf_k: int = 60
     reranker: str = ""  # a cross-encoder model name or folder; empty: no reranking
-    # answering; the decline threshold is calibrated on the dev gold set (docs/evals.md)
-    decline_threshold: float = 0.35  # evals/calibrate_decline.py on the dev set: 0.366 (bundled letters), 0.380 (bundled + real); leave-one-out 0.31-0.39
+    # answering: sentences are scored by the fitted answer model (assistant/ask/answer_model.json,
+    # written by `bronwijs fit`), which also holds the decline threshold chosen by cross-validation
+    answer_model: Path | None = None  # another fitted model file; None: the packaged one
+    decline_threshold: float | None = None  # overrides the model's fitted threshold (None: keep it)
+    answer_passages: int = 8  # retrieved passages whose sentences are candidates
     max_answer_sentences: int = 3
+    narrow_by_date: bool = True  # a day or month named in the question singles out its documents
     # LLM: "" for extractive answers; "ollama:<model>", "openai:<model>", "llamacpp:<path.gguf>"
     llm: str = ""
     llm_base_url: str = ""  # OpenAI-compatible server or Ollama host

@@ -33,7 +33,7 @@ class Assistant:
         self._index: Any = None
         self._embedder: Any = None
         self._retriever: Any = None
-        self._answerer: Any = None
+        self._pipeline: Any = None
         self._chat: Any = None
         self._chat_error: str = ""
 
@@ -85,16 +85,24 @@ class Assistant:
         return self._retriever
 
     @property
-    def answerer(self) -> Any:
-        if self._answerer is None:
-            from assistant.answer import ExtractiveAnswerer
+    def pipeline(self) -> Any:
+        """The extractive question pipeline (assistant/ask/) with the fitted answer scorer."""
+        if self._pipeline is None:
+            import dataclasses as _dc
 
-            self._answerer = ExtractiveAnswerer(
-                decline_threshold=self.settings.decline_threshold,
+            from assistant.ask.pipeline import ExtractivePipeline
+            from assistant.ask.scorer import load_scorer
+
+            scorer = load_scorer(str(self.settings.answer_model) if self.settings.answer_model else None)
+            if self.settings.decline_threshold is not None:
+                scorer = _dc.replace(scorer, decline_threshold=self.settings.decline_threshold)
+            self._pipeline = ExtractivePipeline(
+                scorer,
+                passages=self.settings.answer_passages,
                 max_sentences=self.settings.max_answer_sentences,
-                embedder=self.embedder,
+                narrow=self.settings.narrow_by_date,
             )
-        return self._answerer
+        return self._pipeline
 
     def chat_model(self) -> Any:
         """The configured chat model, or None (no LLM, or it cannot be built: see ``_chat_error``)."""
@@ -124,7 +132,7 @@ class Assistant:
             raise ValueError(f"with_llm takes only LLM settings {sorted(self._LLM_SETTINGS)}, not {unknown}")
         sibling = Assistant(dataclasses.replace(self.settings, **changes))
         sibling._index, sibling._embedder, sibling._retriever = self._index, self._embedder, self._retriever
-        sibling._answerer = self._answerer
+        sibling._pipeline = self._pipeline
         return sibling
 
     def use_chat_model(self, chat_model: Any) -> None:
@@ -143,9 +151,17 @@ class Assistant:
         date_to: str | None = None,
     ) -> list[Passage]:
         """The best passages for ``question`` (raises EmptyQuestion)."""
+        from assistant.ask.pipeline import retrieve
+        from assistant.ask.query import build_query
+
         _check(question)
-        allowed = self.index.rows_for(docs, date_from, date_to)
-        return self.retriever.run(question, k or self.settings.top_k, allowed)
+        index = self.index
+        allowed = index.rows_for(docs, date_from, date_to)
+        found = retrieve(
+            build_query(question), index, self.retriever, k or self.settings.top_k, allowed,
+            narrow=self.settings.narrow_by_date,
+        )
+        return found.passages
 
     # --- answering ----------------------------------------------------------------------------------
 
@@ -191,7 +207,8 @@ class Assistant:
         *,
         streaming: bool,
     ) -> Iterator[str | Answer]:
-        from assistant.answer import analyze_question, decline_text
+        from assistant.ask.compose import compose, decline_text
+        from assistant.ask.query import build_query
         from assistant.rewrite import rewrite, translate_for_retrieval
 
         _check(question)
@@ -205,22 +222,20 @@ class Assistant:
         # keeps the question's language
         t_tr = time.perf_counter()
         translated = translate_for_retrieval(query, chat)
-        lookup = translated or query
         if chat is not None:
             timings["translate"] = _ms(t_tr)
+        q = build_query(question, standalone=standalone, translated=translated)
         index = self.index
         t1 = time.perf_counter()
         allowed = index.rows_for(docs, date_from, date_to)
-        found = self.retriever.search(lookup, k or self.settings.top_k, allowed)
+        pipeline = self.pipeline
+        found = pipeline.find(q, index, self.retriever, allowed, k=k)
         timings["retrieve"] = _ms(t1)
         passages = found.passages
         t2 = time.perf_counter()
-        dense = {index.chunks[r].id: found.dense.get(r, 0.0) for r in found.rows}
-        decision = self.answerer.decide(
-            lookup, passages, index.documents, qvec=found.qvec, dense=dense, index=index
-        )
-        composed = self.answerer.compose(decision)
-        lang = analyze_question(question).lang
+        decision = pipeline.decide(q, found, index)
+        composed = compose(decision)
+        lang = q.lang
         mode, notice = "extractive", ""
         text, declined, citations = composed.text, composed.declined, composed.citations
         if declined:
