@@ -16,7 +16,6 @@ import argparse
 import dataclasses
 import html
 import logging
-import re
 import shutil
 import tempfile
 import threading
@@ -29,6 +28,7 @@ import gradio as gr
 from assistant.config import Settings, bundled_corpus_dir, load_settings
 from assistant.errors import BronwijsError, EmptyQuestion, IndexMissing
 from assistant.gradio_progress import GradioProgress, RecordingProgress
+from assistant.markup import md_link, md_text
 from assistant.types import Answer, Document, Span
 
 log = logging.getLogger("bronwijs.app")
@@ -198,15 +198,17 @@ def _short(text: str, limit: int) -> str:
 
 
 def _cite_link(turn: int, key: str, label: str) -> str:
-    return f"[{label}](#bron-{turn}-{key})"
+    """A link to one of this answer's sources; the label is document text, so it is escaped."""
+    return md_link(label, f"#bron-{turn}-{key}")
 
 
 def _with_markers(answer: Answer, turn: int) -> str:
-    """The answer text with a clickable [n] after the sentence each citation backs."""
+    """The answer text, escaped, with a clickable [n] after the sentence each citation backs."""
     text = answer.answer
     numbers = _numbers(answer)
     placed: set[int] = set()
     missing: list[int] = []
+    cuts: list[tuple[int, int]] = []  # (offset in text, citation number) where a link goes
     pos = 0
     for c, n in zip(answer.citations, numbers, strict=True):
         if n in placed:
@@ -220,28 +222,28 @@ def _with_markers(answer: Answer, turn: int) -> str:
             missing.append(n)
             continue
         end = at + len(claim)
-        link = " " + _cite_link(turn, f"c{n}", f"\\[{n}\\]")
-        text = text[:end] + link + text[end:]
-        pos = end + len(link)
+        cuts.append((end, n))
+        pos = end
+    out: list[str] = []
+    start = 0
+    for end, n in sorted(cuts):
+        out.append(md_text(text[start:end], keep_lines=True) + " " + _cite_link(turn, f"c{n}", f"[{n}]"))
+        start = end
+    out.append(md_text(text[start:], keep_lines=True))
     if missing:
-        text += " " + " ".join(_cite_link(turn, f"c{n}", f"\\[{n}\\]") for n in missing)
-    return _escape_md_markers(text)
-
-
-def _escape_md_markers(text: str) -> str:
-    # the service's own "[n]" markers (LLM answers) become links too
-    return re.sub(r"(?<![\\(])\[(\d{1,2})\](?!\()", r"\\[\1\\]", text)
+        out.append(" " + " ".join(_cite_link(turn, f"c{n}", f"[{n}]") for n in missing))
+    return "".join(out)
 
 
 def answer_markdown(assistant: Any, answer: Answer, turn: int) -> str:
     """What the chat shows for one answer."""
     lines: list[str] = []
     if answer.standalone_question:
-        lines.append(f"_Gelezen als / read as: {html.escape(answer.standalone_question)}_\n")
+        lines.append(f"_Gelezen als / read as: {md_text(answer.standalone_question)}_\n")
     if answer.lookup_question:
-        lines.append(f"_Gezocht als / looked up as: {html.escape(answer.lookup_question)}_\n")
+        lines.append(f"_Gezocht als / looked up as: {md_text(answer.lookup_question)}_\n")
     if answer.declined:
-        lines.append(f"**{answer.answer}**")
+        lines.append(f"**{md_text(answer.answer)}**")
         lines.append(
             "Ik geef geen antwoord dat niet in de documenten staat. Dit zijn de passages die er het "
             "dichtst bij komen (klik om te openen): / I do not answer beyond the documents; these are "
@@ -250,7 +252,7 @@ def answer_markdown(assistant: Any, answer: Answer, turn: int) -> str:
         for i, p in enumerate(answer.passages[:3], 1):
             lines.append(
                 f"{i}. {_cite_link(turn, f'p{i}', _where(assistant, p.span))}: "
-                f"“{_short(p.span.text, 180)}”"
+                f"“{md_text(_short(p.span.text, 180))}”"
             )
     else:
         lines.append(_with_markers(answer, turn))
@@ -259,13 +261,13 @@ def answer_markdown(assistant: Any, answer: Answer, turn: int) -> str:
         for c, n in zip(answer.citations, _numbers(answer), strict=True):
             if n not in seen:
                 seen.add(n)
-                sources.append(f"{_cite_link(turn, f'c{n}', f'[{n}]')} {_where(assistant, c.span)}")
+                sources.append(f"{_cite_link(turn, f'c{n}', f'[{n}]')} {md_text(_where(assistant, c.span))}")
         if sources:
             lines.append("\n**Bronnen / Sources** (klik om te openen / click to open):  \n" + "  \n".join(sources))
     if answer.mode and answer.mode != "extractive":
-        lines.append(f"\n_modus / mode: {answer.mode}_")
+        lines.append(f"\n_modus / mode: {md_text(answer.mode)}_")
     if answer.notice:
-        lines.append(f"\n_ℹ️ {html.escape(answer.notice)}_")
+        lines.append(f"\n_ℹ️ {md_text(answer.notice)}_")
     return "\n".join(lines)
 
 
@@ -675,6 +677,9 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                             elem_id="chat",
                             height=520,
                             buttons=["copy"],
+                            # document and model text is escaped (assistant.markup); no LaTeX either
+                            sanitize_html=True,
+                            latex_delimiters=[],
                             feedback_options=None,
                             placeholder=(
                                 "**Stel een vraag over de documenten**, in het Nederlands of Engels.  \n"
@@ -854,7 +859,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             a = pool.base
             rows = documents_table(a)
             if builder.error:
-                msg = f"⚠️ {html.escape(builder.error)}"
+                msg = f"⚠️ {md_text(builder.error)}"
             elif waited and builder.summary:
                 msg = f"✅ Index gebouwd / index built: {builder.summary}. {_status_line(a)}"
             else:
@@ -882,7 +887,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 return
             a = session_assistant(st)
             turn = len(st["answers"])
-            history = history + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+            history = history + [{"role": "user", "content": md_text(message, keep_lines=True)}, {"role": "assistant", "content": "…"}]
             yield history, "", gr.update(choices=[], value=None), "", st, gr.update(interactive=False)
             if not builder.done.is_set():  # first start: questions wait for the index, they do not fail
                 history[-1] = {
@@ -900,7 +905,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                         final = piece
                     else:
                         text += piece
-                        history[-1] = {"role": "assistant", "content": text}
+                        history[-1] = {"role": "assistant", "content": md_text(text, keep_lines=True)}
                         yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             except EmptyQuestion as e:
                 history = history[:-2]
@@ -908,7 +913,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 yield history, gr.skip(), gr.skip(), gr.skip(), st, gr.skip()
                 return
             except Exception as e:
-                history[-1] = {"role": "assistant", "content": f"⚠️ {_say(e)}"}
+                history[-1] = {"role": "assistant", "content": f"⚠️ {md_text(_say(e))}"}
                 yield history, gr.skip(), gr.skip(), gr.skip(), st, gr.skip()
                 return
             if final is None:  # pragma: no cover - the facade always ends with an Answer
@@ -1239,7 +1244,7 @@ def _status_line(assistant: Any) -> str:
     try:
         n = len(assistant.index.documents)
     except BronwijsError as e:
-        return f"⚠️ {html.escape(str(e))}"
+        return f"⚠️ {md_text(str(e))}"
     if not n:
         return "De index is leeg: voeg documenten toe (tab Documenten). / The index is empty: add documents."
     return f"📚 {n} documenten in de index / documents in the index"
@@ -1249,7 +1254,7 @@ def _index_info(assistant: Any) -> str:
     try:
         idx = assistant.index
     except BronwijsError as e:
-        return f"⚠️ {html.escape(str(e))}"
+        return f"⚠️ {md_text(str(e))}"
     docs = len(idx.documents)
     return (
         f"{docs} documenten / documents, {len(idx.chunks)} stukken / chunks · index: `{idx.path}` · "
