@@ -26,7 +26,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.config import Settings, bundled_corpus_dir, load_settings
-from assistant.errors import BronwijsError, EmptyQuestion, IndexMissing
+from assistant.errors import BronwijsError, EmptyQuestion, IndexMissing, QuestionTooLong
 from assistant.gradio_progress import GradioProgress, RecordingProgress
 from assistant.markup import md_link, md_text
 from assistant.types import Answer, Document, Span
@@ -907,7 +907,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                         text += piece
                         history[-1] = {"role": "assistant", "content": md_text(text, keep_lines=True)}
                         yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            except EmptyQuestion as e:
+            except (EmptyQuestion, QuestionTooLong) as e:  # refused before any work: the question is not kept
                 history = history[:-2]
                 gr.Warning(str(e))
                 yield history, gr.skip(), gr.skip(), gr.skip(), st, gr.skip()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.errors import EmptyQuestion, IndexMismatch
+from assistant.errors import EmptyQuestion, IndexMismatch, QuestionTooLong
 from assistant.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
@@ -142,8 +142,8 @@ class Assistant:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> list[Passage]:
-        """The best passages for ``question`` (raises EmptyQuestion)."""
-        _check(question)
+        """The best passages for ``question`` (raises EmptyQuestion, QuestionTooLong)."""
+        _check(question, self.settings.max_question_chars)
         allowed = self.index.rows_for(docs, date_from, date_to)
         return self.retriever.run(question, k or self.settings.top_k, allowed)
 
@@ -159,7 +159,7 @@ class Assistant:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> Answer:
-        """A cited answer, or a decline with the nearest passages. Raises EmptyQuestion."""
+        """A cited answer, or a decline with the nearest passages. Raises EmptyQuestion, QuestionTooLong."""
         result: Answer | None = None
         for piece in self._run(question, history, k, docs, date_from, date_to, streaming=False):
             if isinstance(piece, Answer):
@@ -194,7 +194,7 @@ class Assistant:
         from assistant.answer import analyze_question, decline_text
         from assistant.rewrite import rewrite, translate_for_retrieval
 
-        _check(question)
+        _check(question, self.settings.max_question_chars)
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         chat = self.chat_model()
@@ -372,9 +372,16 @@ def _in_year(item: Any, year: int) -> bool:
     return False
 
 
-def _check(question: str) -> None:
+def _check(question: str, max_chars: int) -> None:
     if not question or not question.strip():
         raise EmptyQuestion(EMPTY_QUESTION)
+    n = len(question.strip())
+    if n > max_chars:
+        raise QuestionTooLong(
+            f"De vraag is te lang ({n} tekens, hoogstens {max_chars}); stel een kortere vraag. / "
+            f"The question is too long ({n} characters, at most {max_chars}); please ask a shorter one "
+            "(setting max_question_chars)."
+        )
 
 
 def _ms(t: float) -> float:

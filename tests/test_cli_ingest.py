@@ -1,4 +1,4 @@
-"""The ingest, docs, remove and bench commands: JSON on stdout, messages on stderr, exit codes."""
+"""The ingest, docs, remove, ask and bench commands: JSON on stdout, messages on stderr, exit codes."""
 
 from __future__ import annotations
 
@@ -136,3 +136,11 @@ def test_bench_writes_json_and_appends_markdown_and_never_touches_a_foreign_fold
     with pytest.raises(ConfigError, match="not empty"):
         run("bench", str(corpus), "--index", str(corpus))
     assert len(list(corpus.iterdir())) == 3
+
+
+def test_ask_refuses_an_over_long_question_in_both_languages(corpus):
+    from assistant.errors import QuestionTooLong
+
+    assert run("ingest", str(corpus)).exit_code == 0
+    with pytest.raises(QuestionTooLong, match=r"te lang.*too long.*max_question_chars"):
+        run("ask", "Hoeveel? " * 500)
