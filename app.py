@@ -33,7 +33,7 @@ from assistant.types import Answer, Document, Span
 
 log = logging.getLogger("bronwijs.app")
 
-UPLOADS = "uploads"  # folder under the index folder where uploaded files keep their own names
+UPLOADS = "uploads"  # under the index folder: uploads/<sha256 prefix>/<own name>, so no upload overwrites another
 UPLOAD_TYPES = [".pdf", ".txt", ".xml", ".docx", ".json", ".md", ".html", ".htm"]
 CHAT_CONCURRENCY = 4  # questions answered at once (retrieval is fast; an LLM call mostly waits)
 CONTEXT_CHARS = 600  # characters shown around a quoted span when no passage holds it
@@ -490,19 +490,108 @@ def documents_table(assistant: Any) -> list[list[Any]]:
 
 
 def upload_results(report: Any, names: dict[str, str]) -> list[list[str]]:
-    """One row per uploaded file: added / skipped (unchanged) / failed, with the reason."""
+    """One row per uploaded file: added (or added under a new name beside a same-named document),
+    replaced, skipped (unchanged) or failed, with the reason."""
     rows: list[list[str]] = []
 
     def name_of(path: str) -> str:
         return names.get(str(Path(path).name), Path(path).name)
 
+    renamed = {r["name"]: r for r in getattr(report, "renamed", [])}
     for a in report.added:
-        rows.append([a["doc"], "✅ toegevoegd / added", f"{a['pages']} pagina's / pages, {a['chunks']} stukken / chunks"])
+        size = f"{a['pages']} pagina's / pages, {a['chunks']} stukken / chunks"
+        r = renamed.get(a["doc"].split("#", 1)[0])
+        if r is not None:
+            rows.append([a["doc"], "✅ toegevoegd onder een nieuwe naam / added under a new name", f"{r['reason']}; {size}"])
+        else:
+            rows.append([a["doc"], "✅ toegevoegd / added", size])
+    for r in getattr(report, "replaced", []):
+        gone = ", ".join(x["doc"] for x in report.removed) or r["name"]
+        rows.append([r["name"], "🔁 vervangen / replaced", f"de vorige versie is verwijderd / the previous version was removed: {gone}"])
     for s in report.skipped:
         rows.append([name_of(s["file"]), "⏭️ overgeslagen / skipped", s["reason"]])
     for f in report.failed:
         rows.append([name_of(f["file"]), "❌ mislukt / failed", f["reason"]])
     return rows
+
+
+def _gradio_temp(path: Path) -> Path | None:
+    """Gradio's upload folder when ``path`` is its temporary copy of an upload (ours to delete once
+    staged), else None: a path given otherwise (a test, an API caller's own file) is never deleted."""
+    from gradio.utils import get_upload_folder
+
+    try:
+        root = Path(get_upload_folder()).resolve()
+        return root if path.resolve().is_relative_to(root) and path.resolve() != root else None
+    except OSError:
+        return None
+
+
+def _delete(path: Path, stop: Path | None = None) -> None:
+    """Delete a file and then its folders while empty, up to ``stop`` (exclusive)."""
+    try:
+        path.unlink(missing_ok=True)
+        parent = path.parent
+        while parent != stop and parent != parent.parent and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    except OSError as e:
+        log.warning("could not delete upload %s: %s", path, e)
+
+
+def stage_uploads(files: Sequence[Any], settings: Settings) -> tuple[list[Path], list[Path], list[list[str]]]:
+    """Check a batch of uploads against the limits and copy each accepted file to
+    ``<index>/uploads/<sha256 prefix>/<name>``. Returns (paths to ingest, copies made now, result rows
+    of refused files). Gradio's temporary copies are deleted either way."""
+    from ingest.load import file_sha256
+
+    given = [Path(f if isinstance(f, str) else getattr(f, "path", None) or getattr(f, "name", str(f))) for f in files]
+    refused: list[list[str]] = []
+    paths: list[Path] = []
+    created: list[Path] = []
+    limit = int(settings.max_upload_mb * 1024 * 1024)
+    too_many = len(given) > settings.max_upload_files
+    folder = Path(settings.index_dir) / UPLOADS
+    for src in given:
+        try:
+            size = src.stat().st_size
+            if too_many:
+                refused.append([
+                    src.name,
+                    "❌ geweigerd / refused",
+                    f"te veel bestanden tegelijk ({len(given)}, hoogstens {settings.max_upload_files}); voeg ze in "
+                    f"delen toe / too many files at once ({len(given)}, at most {settings.max_upload_files}); "
+                    "add them in parts (setting max_upload_files)",
+                ])
+            elif size > limit:
+                refused.append([
+                    src.name,
+                    "❌ geweigerd / refused",
+                    f"te groot ({size / 1e6:.1f} MB, hoogstens {settings.max_upload_mb:g} MB) / too large "
+                    f"({size / 1e6:.1f} MB, at most {settings.max_upload_mb:g} MB; setting max_upload_mb)",
+                ])
+            else:
+                dest = folder / file_sha256(src)[:16] / src.name
+                if not dest.exists():
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(src, dest)
+                    created.append(dest)
+                paths.append(dest)
+        except OSError as e:
+            refused.append([src.name, "❌ mislukt / failed", f"onleesbaar, upload opnieuw / cannot read, upload again: {e.strerror or e}"])
+        finally:
+            temp_root = _gradio_temp(src)
+            if temp_root is not None:
+                _delete(src, stop=temp_root)
+    return paths, created, refused
+
+
+def discard_unused(created: Sequence[Path], report: Any, settings: Settings) -> None:
+    """Delete the copies made for this upload that did not become a document (failed or skipped)."""
+    whole_file = {f["file"] for f in [*report.failed, *report.skipped]}
+    for p in created:
+        if str(p) in whole_file:
+            _delete(p, stop=Path(settings.index_dir) / UPLOADS)
 
 
 COMMIT_COLUMNS = [
@@ -758,8 +847,11 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                     column_widths=["26%", "46%", "10%", "9%", "9%"],
                 )
                 with gr.Row():
+                    # any name or SHA-256 prefix is accepted (the choices are per session; an API client
+                    # has none): the handler checks it against the index
                     remove_choice = gr.Dropdown(
-                        choices=[], label="Document verwijderen / remove a document", scale=4, elem_id="verwijder-keuze"
+                        choices=[], label="Document verwijderen / remove a document", scale=4, elem_id="verwijder-keuze",
+                        allow_custom_value=True,
                     )
                     remove_btn = gr.Button("Verwijderen / Remove", variant="stop", scale=1, elem_id="verwijder")
                 index_info = gr.Markdown("")
@@ -995,7 +1087,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             outputs=[source_view, page_image],
             concurrency_id="view",
             concurrency_limit=4,
-            api_name="source",
+            api_visibility="private",  # the radio's choices are per session: the API goes through the textbox
         )
         open_btn.click(
             None, inputs=[open_key], outputs=[open_key], js="(k) => window.__bronKey || k",
@@ -1006,7 +1098,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             outputs=[source_view, page_image],
             concurrency_id="view",
             concurrency_limit=4,
-            api_visibility="private",
+            api_name="source",  # any key is accepted and checked against the session's answers
         )
 
         # --- handlers: documents -------------------------------------------------------------------
@@ -1015,23 +1107,24 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             if not files:
                 gr.Warning("Kies eerst bestanden / choose files first.")
                 return (gr.skip(),) * 6
-            folder = Path(settings.index_dir) / UPLOADS
-            folder.mkdir(parents=True, exist_ok=True)
-            paths: list[Path] = []
-            names: dict[str, str] = {}
-            for f in files:
-                src = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
-                dest = folder / src.name
-                shutil.copyfile(src, dest)
-                paths.append(dest)
-                names[dest.name] = src.name
-            try:
-                report = pool.base.ingest(paths, progress=GradioProgress(progress))
+            paths, created, refused = stage_uploads(files, settings)
+            if refused:
+                gr.Warning(
+                    f"{len(refused)} bestand(en) geweigerd / file(s) refused: "
+                    + "; ".join(f"{r[0]}: {r[2]}" for r in refused[:3])
+                )
+            if not paths:
+                return refused, gr.skip(), gr.skip(), None, gr.skip(), gr.skip()
+            try:  # an upload never replaces an indexed document: a same-named one is kept beside it
+                report = pool.base.ingest(paths, progress=GradioProgress(progress), same_name="keep")
             except Exception as e:
+                for p in created:
+                    _delete(p, stop=Path(settings.index_dir) / UPLOADS)
                 gr.Warning(_say(e))
-                return (gr.skip(),) * 6
+                return refused, gr.skip(), gr.skip(), None, gr.skip(), gr.skip()
+            discard_unused(created, report, settings)
             pool.reload_all()
-            rows = upload_results(report, names)
+            rows = refused + upload_results(report, {})
             if report.failed:
                 gr.Warning(
                     f"{len(report.failed)} bestand(en) niet toegevoegd / file(s) not added: "
@@ -1054,11 +1147,14 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
         )
 
         def remove(doc: str | None) -> tuple[Any, ...]:
+            doc = (doc or "").strip()
             if not doc:
                 gr.Warning("Kies een document / choose a document.")
                 return (gr.skip(),) * 4
             try:
                 removed = pool.base.remove(doc)
+            except BronwijsError as e:  # e.g. no such document: an error, so that an API caller hears it too
+                raise gr.Error(_say(e)) from None
             except Exception as e:
                 gr.Warning(_say(e))
                 return (gr.skip(),) * 4

@@ -311,11 +311,12 @@ class Assistant:
             items = [i for i in items if _in_year(i, year)]
         return sort_items(items, sort)
 
-    def ingest(self, paths: Sequence[Path], progress: Any = None) -> Any:
-        """Add files to the index (``ingest.pipeline.ingest_paths``), then reload."""
+    def ingest(self, paths: Sequence[Path], progress: Any = None, *, same_name: str = "same-source") -> Any:
+        """Add files to the index (``ingest.pipeline.ingest_paths``; ``same_name="keep"``: never
+        replace a same-named document, keep both), then reload."""
         from ingest.pipeline import ingest_paths
 
-        report = ingest_paths(list(paths), self.settings, progress=progress)
+        report = ingest_paths(list(paths), self.settings, progress=progress, same_name=same_name)
         self.reload()
         return report
 
