@@ -169,6 +169,16 @@ def _say(e: BaseException) -> str:
     )
 
 
+def _warn(message: str, **kwargs: Any) -> None:
+    """A warning toast. Gradio renders toasts as HTML and messages carry file and document names: escaped."""
+    gr.Warning(html.escape(message), **kwargs)
+
+
+def _info(message: str, **kwargs: Any) -> None:
+    """An information toast, escaped like ``_warn``."""
+    gr.Info(html.escape(message), **kwargs)
+
+
 # --- rendering: answers ---------------------------------------------------------------------------
 
 
@@ -947,7 +957,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 yield _building_status(builder), gr.skip(), gr.skip(), gr.skip()
                 builder.done.wait(0.5)
             if builder.error:
-                gr.Warning(f"De index kon niet worden gebouwd / the index could not be built: {builder.error}")
+                _warn(f"De index kon niet worden gebouwd / the index could not be built: {builder.error}")
             a = pool.base
             rows = documents_table(a)
             if builder.error:
@@ -974,7 +984,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             message = (message or "").strip()
             history = list(history or [])
             if not message:
-                gr.Warning("Stel een vraag / please ask a question.")
+                _warn("Stel een vraag / please ask a question.")
                 yield history, gr.skip(), gr.skip(), gr.skip(), st, gr.skip()
                 return
             a = session_assistant(st)
@@ -1001,7 +1011,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                         yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             except (EmptyQuestion, QuestionTooLong) as e:  # refused before any work: the question is not kept
                 history = history[:-2]
-                gr.Warning(str(e))
+                _warn(str(e))
                 yield history, gr.skip(), gr.skip(), gr.skip(), st, gr.skip()
                 return
             except Exception as e:
@@ -1078,7 +1088,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             try:
                 return show_span(session_assistant(st), span, around)
             except Exception as e:
-                gr.Warning(_say(e))
+                _warn(_say(e))
                 return gr.skip(), gr.skip()
 
         sources.change(
@@ -1105,11 +1115,11 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
 
         def add_files(files: list[Any] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
             if not files:
-                gr.Warning("Kies eerst bestanden / choose files first.")
+                _warn("Kies eerst bestanden / choose files first.")
                 return (gr.skip(),) * 6
             paths, created, refused = stage_uploads(files, settings)
             if refused:
-                gr.Warning(
+                _warn(
                     f"{len(refused)} bestand(en) geweigerd / file(s) refused: "
                     + "; ".join(f"{r[0]}: {r[2]}" for r in refused[:3])
                 )
@@ -1120,17 +1130,17 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             except Exception as e:
                 for p in created:
                     _delete(p, stop=Path(settings.index_dir) / UPLOADS)
-                gr.Warning(_say(e))
+                _warn(_say(e))
                 return refused, gr.skip(), gr.skip(), None, gr.skip(), gr.skip()
             discard_unused(created, report, settings)
             pool.reload_all()
             rows = refused + upload_results(report, {})
             if report.failed:
-                gr.Warning(
+                _warn(
                     f"{len(report.failed)} bestand(en) niet toegevoegd / file(s) not added: "
                     + "; ".join(Path(f['file']).name for f in report.failed)
                 )
-            gr.Info(report.summary(), duration=6)
+            _info(report.summary(), duration=6)
             docs = documents_table(pool.base)
             return (
                 rows, docs, gr.update(choices=[r[0] for r in docs], value=None), None, _index_info(pool.base),
@@ -1149,17 +1159,17 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
         def remove(doc: str | None) -> tuple[Any, ...]:
             doc = (doc or "").strip()
             if not doc:
-                gr.Warning("Kies een document / choose a document.")
+                _warn("Kies een document / choose a document.")
                 return (gr.skip(),) * 4
             try:
                 removed = pool.base.remove(doc)
             except BronwijsError as e:  # e.g. no such document: an error, so that an API caller hears it too
-                raise gr.Error(_say(e)) from None
+                raise gr.Error(html.escape(_say(e))) from None
             except Exception as e:
-                gr.Warning(_say(e))
+                _warn(_say(e))
                 return (gr.skip(),) * 4
             pool.reload_all()
-            gr.Info("Verwijderd / removed: " + ", ".join(r.get("doc", "") for r in removed))
+            _info("Verwijderd / removed: " + ", ".join(r.get("doc", "") for r in removed))
             docs = documents_table(pool.base)
             return docs, gr.update(choices=[r[0] for r in docs], value=None), _index_info(pool.base), _status_line(pool.base)
 
@@ -1191,7 +1201,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                     all_items = a.extract(None)
                 doc_names = sorted(r["doc"] for r in a.index.list_documents())
             except Exception as e:
-                gr.Warning(_say(e))
+                _warn(_say(e))
                 return (gr.skip(),) * 10
             st = dict(st)
             st["items"] = items
@@ -1247,7 +1257,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 span = doc.span(item.char_start, item.char_end)
                 return show_span(a, span, None)
             except Exception as e:
-                gr.Warning(_say(e))
+                _warn(_say(e))
                 return gr.skip(), gr.skip()
 
         commit_table.select(
@@ -1270,19 +1280,19 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 llm = {"llm": "", "llm_base_url": ""}
             elif mode in ("ollama", "openai"):
                 if not model:
-                    gr.Warning("Vul de modelnaam in / enter the model name.")
+                    _warn("Vul de modelnaam in / enter the model name.")
                     return gr.skip(), gr.skip(), gr.skip()
                 if mode == "openai" and not url and not key_env:
-                    gr.Warning("Vul de server-URL in / enter the server URL.")
+                    _warn("Vul de server-URL in / enter the server URL.")
                     return gr.skip(), gr.skip(), gr.skip()
                 llm = {"llm": f"{mode}:{model}", "llm_base_url": url}
             else:
                 if not gguf and not model:
-                    gr.Warning("Vul het pad naar het GGUF-bestand in / enter the path of the GGUF file.")
+                    _warn("Vul het pad naar het GGUF-bestand in / enter the path of the GGUF file.")
                     return gr.skip(), gr.skip(), gr.skip()
                 path = gguf or model
                 if not url and not Path(path).expanduser().is_file():
-                    gr.Warning(f"Geen bestand op / no file at {path}")
+                    _warn(f"Geen bestand op / no file at {path}")
                     return gr.skip(), gr.skip(), gr.skip()
                 llm = {"llm": f"llamacpp:{path}", "llm_base_url": url}
             if key_env:
@@ -1294,14 +1304,14 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 try:
                     a.chat_model()
                 except Exception as e:
-                    gr.Warning(_say(e))
+                    _warn(_say(e))
                 err = a.chat_error
                 if err:
-                    gr.Warning(f"Taalmodel niet beschikbaar / LLM unavailable: {err}")
+                    _warn(f"Taalmodel niet beschikbaar / LLM unavailable: {err}")
                 else:
-                    gr.Info("Taalmodel ingesteld / LLM set: " + llm["llm"])
+                    _info("Taalmodel ingesteld / LLM set: " + llm["llm"])
             else:
-                gr.Info("Extractieve modus / extractive mode")
+                _info("Extractieve modus / extractive mode")
             text = _mode_text(st["llm"], settings)
             return text, text, st
 
@@ -1359,8 +1369,17 @@ def _index_info(assistant: Any) -> str:
 
 
 def launch(
-    demo: gr.Blocks, *, port: int, host: str = "127.0.0.1", block: bool = True, allowed: Sequence[Path] = ()
+    demo: gr.Blocks,
+    *,
+    port: int,
+    host: str = "127.0.0.1",
+    block: bool = True,
+    allowed: Sequence[Path] = (),
+    max_upload_mb: float | None = None,
 ) -> Any:
+    """Serve ``demo``. Uploads up to ``max_upload_mb`` reach the Documents tab, which refuses what is
+    over the limit with a reason; Gradio itself stops anything over twice the limit before it is
+    written to disk."""
     demo.queue(default_concurrency_limit=2, max_size=64)
     return demo.launch(
         server_name=host,
@@ -1372,6 +1391,7 @@ def launch(
         head=HEAD,
         footer_links=[],
         allowed_paths=[str(p) for p in allowed],
+        max_file_size=int(2 * max_upload_mb * 1024 * 1024) if max_upload_mb else None,
         theme=gr.themes.Soft(),
         ssr_mode=False,
     )
@@ -1388,7 +1408,7 @@ def main(settings: Settings | None = None, port: int = 7860, *, host: str = "127
     builder.start()
     demo = build_app(pool, builder=builder)
     print(f"bronwijs: index {settings.index_dir}; open http://{host}:{port}", flush=True)
-    launch(demo, port=port, host=host)
+    launch(demo, port=port, host=host, max_upload_mb=settings.max_upload_mb)
 
 
 def _cli(argv: Sequence[str] | None = None) -> None:

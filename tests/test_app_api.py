@@ -33,7 +33,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Sett
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
-    webapp.launch(demo, port=port, block=False)
+    webapp.launch(demo, port=port, block=False, max_upload_mb=settings.max_upload_mb)
     try:
         yield f"http://127.0.0.1:{port}/", settings
     finally:
@@ -116,6 +116,12 @@ def test_an_oversized_upload_and_a_too_large_batch_are_refused_and_leave_nothing
     assert row[0] == big.name and "geweigerd / refused" in row[1] and "too large" in row[2] and "max_upload_mb" in row[2]
     assert len(docs(settings)) == n_docs
     assert not list((settings.index_dir / "uploads").rglob(big.name)) and not gradio_temp_has(big.name)
+    # far over the limit: Gradio refuses it before it is written to disk
+    huge = tmp_path / "veel-te-grote-brief.txt"
+    huge.write_text("Een zin over jeugdzorg. " * 20000, "utf-8")  # ~480 kB > 2 x 0.05 MB
+    with pytest.raises(Exception, match="(?i)size|large|413"):
+        client(url).predict([gradio_client.handle_file(str(huge))], api_name="/ingest")
+    assert not gradio_temp_has(huge.name) and len(docs(settings)) == n_docs
     many = []
     for i in range(4):
         p = tmp_path / f"brief-{i}-veel.txt"
