@@ -11,8 +11,12 @@ from e2e_harness import ROOT, ask
 HOSTILE = ROOT / "tests" / "data" / "hostile" / "2021-03-01-kamerbrief-opvang-gluurmuizen.txt"
 ORIGINAL = ROOT / "corpus" / "2020-10-15-kamerbrief-doorbraakaanpak-jeugdbescherming.txt"
 
-# elements that no document or model text may produce in the chat, and handlers it may not attach
-FOREIGN = "#chat img, #chat script, #chat iframe, #chat object, #chat embed, #chat [onerror], #chat [onmouseover]"
+# elements that no document or model text may produce, and handlers it may not attach, in the chat,
+# the source list and panel, the documents table and the upload results
+PLACES = ("#chat", "#bronnen", "#bron-paneel", "#documenten", "#upload-resultaat")
+FOREIGN = ", ".join(
+    f"{p} {e}" for p in PLACES for e in ("img", "script", "iframe", "object", "embed", "[onerror]", "[onmouseover]")
+)
 
 
 def upload(page: Any, files: list[Path], expect: str) -> str:
@@ -34,6 +38,8 @@ def test_a_hostile_document_is_shown_as_text_in_the_chat_and_fetches_nothing(pag
     page.on("request", lambda r: requests.append(r.url))
     rows = upload(page, [HOSTILE], HOSTILE.name)
     assert "toegevoegd / added" in rows
+    assert "<b onmouseover=alert(1)>" in page.inner_text("#documenten")  # its title, as text
+    assert page.locator(FOREIGN).count() == 0
     page.get_by_role("tab", name="Vragen / Ask").click()
     question = "Binnen hoeveel dagen wordt een gevonden gluurmuis opgevangen?"
     text = ask(page, question)
@@ -43,6 +49,9 @@ def test_a_hostile_document_is_shown_as_text_in_the_chat_and_fetches_nothing(pag
     assert page.locator(FOREIGN).count() == 0
     hrefs = page.eval_on_selector_all("#chat a[href]", "els => els.map(e => e.getAttribute('href'))")
     assert hrefs and all(h.startswith("#bron-") for h in hrefs), hrefs
+    page.locator('#chat a[href^="#bron-"]').first.click()  # the source panel, as text too
+    page.locator("#bron-paneel mark").wait_for()
+    assert "<img src=x" in page.inner_text("#bron-paneel") and page.locator(FOREIGN).count() == 0
     # the nearest passages of a question the documents do not answer show the same text
     other = "Welke kleur heeft de vacht van een gluurmuis volgens de dierenasielen?"
     ask(page, other)
