@@ -171,12 +171,12 @@ def _say(e: BaseException) -> str:
 
 def _warn(message: str, **kwargs: Any) -> None:
     """A warning toast. Gradio renders toasts as HTML and messages carry file and document names: escaped."""
-    gr.Warning(html.escape(message), **kwargs)
+    gr.Warning(html.escape(message, quote=False), **kwargs)
 
 
 def _info(message: str, **kwargs: Any) -> None:
     """An information toast, escaped like ``_warn``."""
-    gr.Info(html.escape(message), **kwargs)
+    gr.Info(html.escape(message, quote=False), **kwargs)
 
 
 # --- rendering: answers ---------------------------------------------------------------------------
@@ -601,6 +601,27 @@ def discard_unused(created: Sequence[Path], report: Any, settings: Settings) -> 
     whole_file = {f["file"] for f in [*report.failed, *report.skipped]}
     for p in created:
         if str(p) in whole_file:
+            _delete(p, stop=Path(settings.index_dir) / UPLOADS)
+
+
+def _sources_of(assistant: Any, name_or_sha: str) -> set[str]:
+    """The files the documents named by ``name_or_sha`` were read from (empty when not known here)."""
+    try:
+        return {d.source for d in assistant.index.documents_named(name_or_sha)}
+    except BronwijsError:  # not in this process's view of the index; the removal itself decides
+        return set()
+
+
+def discard_uploads(sources: set[str], assistant: Any, settings: Settings) -> None:
+    """After a removal: delete the uploaded files among ``sources`` that no indexed document still reads."""
+    folder = (Path(settings.index_dir) / UPLOADS).resolve()
+    try:
+        still = {d.source for d in assistant.index.documents.values()}
+    except BronwijsError:
+        return
+    for s in sources - still:
+        p = Path(s)
+        if s and p.resolve().is_relative_to(folder) and p.resolve() != folder:
             _delete(p, stop=Path(settings.index_dir) / UPLOADS)
 
 
@@ -1162,13 +1183,15 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 _warn("Kies een document / choose a document.")
                 return (gr.skip(),) * 4
             try:
+                sources = _sources_of(pool.base, doc)
                 removed = pool.base.remove(doc)
             except BronwijsError as e:  # e.g. no such document: an error, so that an API caller hears it too
-                raise gr.Error(html.escape(_say(e))) from None
+                raise gr.Error(html.escape(_say(e), quote=False)) from None
             except Exception as e:
                 _warn(_say(e))
                 return (gr.skip(),) * 4
             pool.reload_all()
+            discard_uploads(sources, pool.base, settings)
             _info("Verwijderd / removed: " + ", ".join(r.get("doc", "") for r in removed))
             docs = documents_table(pool.base)
             return docs, gr.update(choices=[r[0] for r in docs], value=None), _index_info(pool.base), _status_line(pool.base)

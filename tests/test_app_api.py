@@ -103,7 +103,8 @@ def test_an_upload_with_an_indexed_name_is_kept_beside_it_and_the_row_says_so(se
     out = client(url).predict([gradio_client.handle_file(str(forged))], api_name="/ingest")
     assert "duplicate of" in rows(out[0])[0][2]
     assert len(list((settings.index_dir / "uploads").rglob(original.name))) == 1
-    client(url).predict(kept, api_name="/remove")
+    client(url).predict(kept, api_name="/remove")  # and its upload goes with it
+    assert not list((settings.index_dir / "uploads").rglob(original.name))
 
 
 def test_an_oversized_upload_and_a_too_large_batch_are_refused_and_leave_nothing_on_disk(served, tmp_path):
