@@ -433,14 +433,16 @@ class _OldSources:
 
 
 def _check_pages(path: Path, docs: list[Document], max_pages: int) -> None:
-    """Refuse a file whose documents have more than ``max_pages`` pages (or page-sized stretches of text)."""
-    pages = sum(max(d.pages, math.ceil(len(d.text) / PAGE_CHARS)) for d in docs)
-    if pages > max_pages:
-        raise UnreadableDocument(
-            str(path),
-            f"te lang / too long ({pages} pagina's / pages, limit {max_pages}; text counts one page per "
-            f"{PAGE_CHARS} characters; raise max_pages)",
-        )
+    """Refuse a file with a document of more than ``max_pages`` pages (or page-sized stretches of text)."""
+    for d in docs:
+        pages = max(d.pages, math.ceil(len(d.text) / PAGE_CHARS))
+        if pages > max_pages:
+            what = "" if d.doc == path.name else f"{d.doc}: "
+            raise UnreadableDocument(
+                str(path),
+                f"{what}te lang / too long ({pages} pagina's / pages, limit {max_pages}; text counts one page "
+                f"per {PAGE_CHARS} characters; raise max_pages)",
+            )
 
 
 def _embed(embedder: Any, texts: list[str], batch_size: int, progress: Progress) -> np.ndarray:
