@@ -78,6 +78,10 @@ def ingest_cmd(
         report = ingest_paths(paths, settings, progress=progress)
     for f in report.failed:
         _err(f"mislukt / failed {f['file']}: {f['reason']}")
+    for r in report.replaced:
+        _err(f"vervangen / replaced {r['name']}: nieuwe versie uit / new version from {r['file']}")
+    for r in report.renamed:
+        _err(f"hernoemd / renamed {r['file']} -> {r['name']}: {r['reason']}")
     if as_json:
         _print_json(report.to_dict())
     else:

@@ -26,6 +26,10 @@ def _cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bronwijs"
 
 
+# a page of a letter holds about 3,000 characters: text without pages counts that way for max_pages
+PAGE_CHARS = 3000
+
+
 def bundled_corpus_dir() -> Path:
     """The corpus shipped with the project (``corpus/`` beside the packages)."""
     return Path(__file__).resolve().parent.parent / "corpus"
@@ -47,6 +51,14 @@ class Settings:
     chunk_max_tokens: int = 520
     # files larger than this are refused with a clear reason rather than stalling a batch
     max_file_mb: float = 200.0
+    # Limits on work one request can cause (issue 12); each refusal names the limit and the setting.
+    # Web uploads: size of one file and files per batch (the CLI has max_file_mb and no batch limit).
+    max_upload_mb: float = 50.0
+    max_upload_files: int = 20
+    # pages of one document; text without pages counts one page per PAGE_CHARS characters
+    max_pages: int = 2000
+    # characters of one question (ask, stream, retrieve; CLI and web app)
+    max_question_chars: int = 2000
     # retrieval
     top_k: int = 5
     candidates: int = 50  # per retriever, before fusion
@@ -133,6 +145,9 @@ def _validate(s: Settings) -> None:
         raise ConfigError(
             f"chunk_tokens must be >= 32 and <= chunk_max_tokens (got {s.chunk_tokens}, {s.chunk_max_tokens})"
         )
+    for name in ("max_file_mb", "max_upload_mb", "max_upload_files", "max_pages", "max_question_chars"):
+        if getattr(s, name) <= 0:
+            raise ConfigError(f"{name} must be more than 0, not {getattr(s, name)}")
     if s.extractor not in {"rules", "llm", "llm+rules"}:
         raise ConfigError(f"extractor must be one of rules, llm, llm+rules, not {s.extractor!r}")
     if not (

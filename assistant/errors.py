@@ -46,3 +46,7 @@ class GoldFormatError(BronwijsError):
 
 class EmptyQuestion(BronwijsError):
     """The question is empty or only whitespace."""
+
+
+class QuestionTooLong(BronwijsError):
+    """The question is longer than the ``max_question_chars`` setting allows."""

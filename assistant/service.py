@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.errors import EmptyQuestion, IndexMismatch
+from assistant.errors import EmptyQuestion, IndexMismatch, QuestionTooLong
 from assistant.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
@@ -150,11 +150,11 @@ class Assistant:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> list[Passage]:
-        """The best passages for ``question`` (raises EmptyQuestion)."""
+        """The best passages for ``question`` (raises EmptyQuestion, QuestionTooLong)."""
         from assistant.ask.pipeline import retrieve
         from assistant.ask.query import build_query
 
-        _check(question)
+        _check(question, self.settings.max_question_chars)
         index = self.index
         allowed = index.rows_for(docs, date_from, date_to)
         found = retrieve(
@@ -175,7 +175,7 @@ class Assistant:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> Answer:
-        """A cited answer, or a decline with the nearest passages. Raises EmptyQuestion."""
+        """A cited answer, or a decline with the nearest passages. Raises EmptyQuestion, QuestionTooLong."""
         result: Answer | None = None
         for piece in self._run(question, history, k, docs, date_from, date_to, streaming=False):
             if isinstance(piece, Answer):
@@ -211,7 +211,7 @@ class Assistant:
         from assistant.ask.query import build_query
         from assistant.rewrite import rewrite, translate_for_retrieval
 
-        _check(question)
+        _check(question, self.settings.max_question_chars)
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         chat = self.chat_model()
@@ -326,11 +326,12 @@ class Assistant:
             items = [i for i in items if _in_year(i, year)]
         return sort_items(items, sort)
 
-    def ingest(self, paths: Sequence[Path], progress: Any = None) -> Any:
-        """Add files to the index (``ingest.pipeline.ingest_paths``), then reload."""
+    def ingest(self, paths: Sequence[Path], progress: Any = None, *, same_name: str = "same-source") -> Any:
+        """Add files to the index (``ingest.pipeline.ingest_paths``; ``same_name="keep"``: never
+        replace a same-named document, keep both), then reload."""
         from ingest.pipeline import ingest_paths
 
-        report = ingest_paths(list(paths), self.settings, progress=progress)
+        report = ingest_paths(list(paths), self.settings, progress=progress, same_name=same_name)
         self.reload()
         return report
 
@@ -387,9 +388,16 @@ def _in_year(item: Any, year: int) -> bool:
     return False
 
 
-def _check(question: str) -> None:
+def _check(question: str, max_chars: int) -> None:
     if not question or not question.strip():
         raise EmptyQuestion(EMPTY_QUESTION)
+    n = len(question.strip())
+    if n > max_chars:
+        raise QuestionTooLong(
+            f"De vraag is te lang ({n} tekens, hoogstens {max_chars}); stel een kortere vraag. / "
+            f"The question is too long ({n} characters, at most {max_chars}); please ask a shorter one "
+            "(setting max_question_chars)."
+        )
 
 
 def _ms(t: float) -> float:
