@@ -285,6 +285,7 @@ def fit_cmd(
         c_reg=c_reg,
         max_wrongful=max_wrongful,
         command=command,
+        passages=settings.answer_passages,
     )
     if as_json:
         sys.stdout.write(main_json(result) + "\n")

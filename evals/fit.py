@@ -82,7 +82,7 @@ def label(c: Candidate, evidence: Sequence[tuple[set[str], str]]) -> bool:
 
 
 def build_examples(
-    golds: Sequence[tuple[str, Path]], index: Any, retriever: Any, *, passages: int = 8, progress: Any = None
+    golds: Sequence[tuple[str, Path]], index: Any, retriever: Any, *, passages: int = 12, progress: Any = None
 ) -> list[Example]:
     """Run the pipeline's stages for every question of every gold set."""
     out: list[Example] = []
@@ -222,11 +222,12 @@ def fit(
     c_reg: float = 1.0,
     max_wrongful: float = 0.05,
     command: str = "",
+    passages: int = 12,
     progress: Any = None,
 ) -> dict[str, Any]:
     """Build examples, cross-validate, choose the settings, refit on all, write the model file."""
     t0 = time.perf_counter()
-    examples = build_examples(golds, index, retriever, progress=progress)
+    examples = build_examples(golds, index, retriever, passages=passages, progress=progress)
     if not examples:
         raise ValueError("no gold question could be scored: are the gold sets' documents indexed?")
     probs = cross_validate(examples, folds, c_reg)
@@ -249,6 +250,7 @@ def fit(
         "folds": folds,
         "groups": len({e.group for e in examples}),
         "C": c_reg,
+        "passages": passages,
         "max_wrongful": max_wrongful,
         "cv": cv,
         "weights": {n: round(float(w), 4) for n, w in sorted(zip(NAMES, params[2], strict=True), key=lambda t: -abs(t[1]))},

@@ -8,6 +8,7 @@ the sentence before, the document's title), the kinds of fact it states and its 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from assistant.text import sentence_spans
 from assistant.types import Document, Passage
 
 _MARKER_CHARS = " \t–•-·▪●◦*"
+_LIST_START = re.compile(r"\s*(?:[–•\-·▪●◦*]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
 
 
 @dataclass(slots=True)
@@ -110,9 +112,16 @@ def context_stems(doc: Document, start: int) -> frozenset[str]:
             heading = h
         else:
             break
-    prev = list(sentence_spans(doc.text, max(0, start - 400), start))
+    prev = list(sentence_spans(doc.text, max(0, start - 1500), start))
     before = doc.text[prev[-1][0] : prev[-1][1]] if prev else ""
-    return stem_set(f"{heading} {before}") | stem_set(doc.title)
+    lead = ""
+    if _LIST_START.match(doc.text, doc.text.rfind("\n", 0, start) + 1):
+        # a list item: the sentence that announced the list says what the items are about
+        for s, e in reversed(prev[:-1] if before.rstrip().endswith(":") else prev):
+            if doc.text[s:e].rstrip().endswith(":"):
+                lead = doc.text[max(s, e - 300) : e]
+                break
+    return stem_set(f"{heading} {before} {lead}") | stem_set(doc.title)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -9,6 +9,7 @@ date, a title word). How much each is worth is learned (``bronwijs fit``), never
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +19,9 @@ import numpy as np
 from assistant.ask.candidates import Candidate, stem_set
 from assistant.ask.query import Query
 from assistant.ask.roles import ROLES
-from assistant.lang.analyzer import match
+from assistant.lang.analyzer import WORD, match
 from assistant.lang.facts import KINDS
+from assistant.lang.lexicon import NUMBER_WORDS
 
 _ROLE_FEATURES = tuple(f"role_{r}" for r in ROLES)
 _KIND_FEATURES = tuple(f"match_{k}" for k in KINDS)
@@ -37,6 +39,7 @@ NAMES: tuple[str, ...] = (
     "names_missing",  # share of the question's indexed names that its document never mentions
     "novel",  # share of the sentence's stems that the question does not contain
     "typed",  # states every kind of fact asked (1 when no fact kind is asked)
+    "counted",  # a number stands right before the word the question counts ("25 leerlingen")
     "wants_fact",  # the question asks for an amount, a date, a share, a duration or a count
     *_KIND_FEATURES,  # asked and stated, one per kind
     *_ROLE_FEATURES,
@@ -107,6 +110,19 @@ def query_stats(q: Query, cands: Sequence[Candidate], index: Any | None) -> Quer
         best_dense=max((c.dense for c in cands), default=0.0),
         best_bm25=max((c.bm25 for c in cands), default=0.0),
     )
+
+
+_NUMBER_WORD = re.compile(r"\d|^(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")$", re.I)
+
+
+def _counted(noun: str, text: str) -> float:
+    """1 when a number stands within three words before a form of ``noun`` ("25 leerlingen",
+    "vijf nieuwe jeugdbeschermers"), else 0."""
+    words = WORD.findall(text)
+    for i, w in enumerate(words):
+        if match(noun, stem_set(w)) >= 0.7 and any(_NUMBER_WORD.search(v) for v in words[max(0, i - 3) : i]):
+            return 1.0
+    return 0.0
 
 
 def _names_missing(names: tuple[str, ...], have: frozenset[str]) -> float:
@@ -192,6 +208,7 @@ def featurize(q: Query, cands: Sequence[Candidate], stats: QueryStats) -> np.nda
             "names_missing": names_missing,
             "novel": novel,
             "typed": typed,
+            "counted": _counted(q.counted, c.text) if q.counted else 0.0,
             "wants_fact": 1.0 if facts else 0.0,
             **{f"match_{k}": 1.0 if (k in q.kinds and k in c.kinds) else 0.0 for k in KINDS},
             **{f"role_{r}": 1.0 if r in c.roles else 0.0 for r in ROLES},

@@ -96,7 +96,7 @@ class ExtractivePipeline:
     """
 
     def __init__(
-        self, scorer: AnswerScorer | None = None, *, passages: int = 8, max_sentences: int = 3, narrow: bool = True
+        self, scorer: AnswerScorer | None = None, *, passages: int = 12, max_sentences: int = 3, narrow: bool = True
     ) -> None:
         if passages < 1 or max_sentences < 1:
             raise ValueError("passages and max_sentences must be at least 1")

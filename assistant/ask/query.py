@@ -27,6 +27,7 @@ class Query:
     list_n: int = 0  # "welke drie ...": 3
     dates: tuple[NamedDate, ...] = ()  # dates the question names: a meeting, a letter
     names: tuple[str, ...] = ()  # stems of the names it uses (capitalised words inside the question)
+    counted: str = ""  # the stem of what "hoeveel ..." / "how many ..." counts ("leerlingen": "leerling")
     standalone: str = ""  # the rewritten follow-up ("" when the question stood alone)
     translated: str = ""  # the Dutch lookup form of an English question ("" when not translated)
 
@@ -78,6 +79,21 @@ def question_names(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_COUNTED = re.compile(
+    r"\b(?:hoeveel|how many|how much|welk aantal|het aantal|the number of)\s+(?:(?:extra|meer|minder|nieuwe|more|new)\s+)?(\w+)",
+    re.I,
+)
+
+
+def counted_noun(text: str) -> str:
+    """What a quantity question counts: "Hoeveel leerlingen ..." → the stem of "leerlingen"."""
+    m = _COUNTED.search(text)
+    if not m or m.group(1).casefold() in QUESTION_WORDS:
+        return ""
+    got = stems(m.group(1))
+    return got[0] if got else ""
+
+
 def build_query(question: str, *, standalone: str = "", translated: str = "") -> Query:
     """The one place a question is analysed."""
     lookup = translated or standalone or question
@@ -92,6 +108,7 @@ def build_query(question: str, *, standalone: str = "", translated: str = "") ->
         list_n=list_size(lookup),
         dates=named_dates(lookup),
         names=question_names(lookup),
+        counted=counted_noun(lookup),
         standalone=standalone,
         translated=translated,
     )
