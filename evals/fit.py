@@ -28,7 +28,7 @@ import numpy as np
 from assistant.ask.candidates import Candidate, gather
 from assistant.ask.compose import choose, compose
 from assistant.ask.features import NAMES, featurize, query_stats
-from assistant.ask.pipeline import retrieve
+from assistant.ask.pipeline import part_features, retrieve
 from assistant.ask.query import Query, build_query
 from assistant.ask.scorer import MODEL_FILE, AnswerScorer
 from assistant.text import coverage, tokens
@@ -53,6 +53,8 @@ class Example:
     y: np.ndarray
     group: str
     evidence: list[tuple[set[str], str]]  # (index shas of the evidence document, quote)
+    xparts: list[np.ndarray] = dataclasses.field(default_factory=list)  # features for each part of the question
+    part_oof: list[np.ndarray] = dataclasses.field(default_factory=list)  # out-of-fold probabilities per part
 
 
 def _shas_of(name: str, gold_shas: dict[str, str], index: Any) -> set[str]:
@@ -103,7 +105,8 @@ def build_examples(
                 group = f"{name}:{item.evidence[0].doc.split('#')[0]}"
             else:
                 group = f"{name}:{cands[0].doc.doc.split('#')[0]}" if cands else f"{name}:{item.id}"
-            out.append(Example(name, item, q, cands, x, y, group, evidence))
+            xparts = part_features(q, cands, index) if cands else []
+            out.append(Example(name, item, q, cands, x, y, group, evidence, xparts))
             if progress is not None:
                 progress.advance("questions", 1, id=item.id)
     return out
@@ -142,6 +145,7 @@ def cross_validate(examples: Sequence[Example], folds: int, c_reg: float) -> lis
         for i in test_idx:
             e = examples[i]
             oof[i] = scorer.predict(e.x) if len(e.x) else np.zeros(0)
+            e.part_oof = [scorer.predict(xp) for xp in e.xparts] if len(e.x) else []
     return [p if p is not None else np.zeros(0) for p in oof]
 
 
@@ -150,8 +154,9 @@ def outcomes(examples: Sequence[Example], probs: Sequence[np.ndarray], threshold
     correct = declined_ok = wrongful = answerable = unanswerable = 0
     cited = supported = 0
     for e, p in zip(examples, probs, strict=True):
-        for c, v in zip(e.cands, p, strict=True):
+        for i, (c, v) in enumerate(zip(e.cands, p, strict=True)):
             c.p = float(v)
+            c.part_p = tuple(float(pp[i]) for pp in e.part_oof)
         d = choose(e.query, e.cands, threshold=threshold, extra_ratio=ratio, max_sentences=3)
         out = compose(d)
         if e.item.answerable:

@@ -83,6 +83,13 @@ def choose(
     if best.p < threshold:
         return d
     pieces = [_continued(best, q)]
+    # a two-part question: the best sentence for each part joins, when it is likely enough
+    for j in range(len(q.parts)):
+        top = max((c for c in ranked if len(c.part_p) > j), key=lambda c: c.part_p[j], default=None)
+        if top is None or top.part_p[j] < threshold or len(pieces) >= max_sentences:
+            continue
+        if not any(top.doc is p.doc and top.start < p.end and p.start < top.end for p in pieces):
+            pieces.append(_continued(top, q))
     for c in ranked[1:]:
         if len(pieces) >= max_sentences or c.p < extra_ratio * best.p or c.p < threshold:
             break

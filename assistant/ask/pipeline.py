@@ -16,7 +16,7 @@ import numpy as np
 from assistant.ask.candidates import Candidate, gather
 from assistant.ask.compose import Decision, choose
 from assistant.ask.features import featurize, query_stats
-from assistant.ask.query import Query
+from assistant.ask.query import Query, build_query
 from assistant.ask.scorer import AnswerScorer, load_scorer
 from assistant.types import Passage
 
@@ -84,6 +84,18 @@ def score(q: Query, cands: Sequence[Candidate], scorer: AnswerScorer, index: Any
     x = featurize(q, cands, query_stats(q, cands, index))
     for c, row, p in zip(cands, x, scorer.predict(x), strict=True):
         c.features, c.p = row, float(p)
+    parts = [scorer.predict(x) for x in part_features(q, cands, index)]
+    for i, c in enumerate(cands):
+        c.part_p = tuple(float(p[i]) for p in parts)
+
+
+def part_features(q: Query, cands: Sequence[Candidate], index: Any) -> list[np.ndarray]:
+    """The feature matrix of the candidates for each part of a two-part question."""
+    out = []
+    for text in q.parts:
+        pq = build_query(text)
+        out.append(featurize(pq, cands, query_stats(pq, cands, index)))
+    return out
 
 
 class ExtractivePipeline:

@@ -28,6 +28,7 @@ class Query:
     dates: tuple[NamedDate, ...] = ()  # dates the question names: a meeting, a letter
     names: tuple[str, ...] = ()  # stems of the names it uses (capitalised words inside the question)
     counted: str = ""  # the stem of what "hoeveel ..." / "how many ..." counts ("leerlingen": "leerling")
+    parts: tuple[str, ...] = ()  # the parts of a two-part question ("X, en Y?"), each answered on its own
     standalone: str = ""  # the rewritten follow-up ("" when the question stood alone)
     translated: str = ""  # the Dutch lookup form of an English question ("" when not translated)
 
@@ -94,6 +95,19 @@ def counted_noun(text: str) -> str:
     return got[0] if got else ""
 
 
+_PARTS = re.compile(r"(?:,|;|:)\s+(?:en|and|maar|but)\s+|\?\s+(?=\S)", re.IGNORECASE)
+
+
+def split_question(question: str) -> tuple[str, ...]:
+    """The parts of a question that asks two things ("X, en Y?", "X? Y?"), each of at least four
+    words; () for a question that asks one."""
+    pieces = [p.strip(" ?") for p in _PARTS.split(question.strip())]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2 or any(len(WORD.findall(p)) < 4 for p in pieces):
+        return ()
+    return tuple(p + "?" for p in pieces)
+
+
 def build_query(question: str, *, standalone: str = "", translated: str = "") -> Query:
     """The one place a question is analysed."""
     lookup = translated or standalone or question
@@ -109,6 +123,7 @@ def build_query(question: str, *, standalone: str = "", translated: str = "") ->
         dates=named_dates(lookup),
         names=question_names(lookup),
         counted=counted_noun(lookup),
+        parts=split_question(lookup),
         standalone=standalone,
         translated=translated,
     )
