@@ -1,0 +1,174 @@
+"""Norms: a quantified standard someone must meet: a time limit, a bounded share, or a maximum,
+minimum or threshold in a normative clause.
+
+Statistics, durations of permits and programmes, a trigger inside a negated condition, a
+one-off step a motion asks for and a question are not norms.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.extract import normalize as nz
+from assistant.extract import phrases as ph
+from assistant.extract.context import (
+    Candidate,
+    _drop_brackets,
+    _fields_actor,
+    _is_question,
+    _words,
+    anchor_clause,
+    local_clause,
+    segments,
+)
+from assistant.extract.models import NormFields, Within
+from assistant.types import Document
+
+_STAT = re.compile(
+    r"\b(?:daling|stijging|gestegen|gedaald|toename|afname|ten\s+opzichte\s+van|naar\s+schatting|"
+    r"blijkt|bleek|geeft\s+aan|gaven\s+aan|tevreden|cijfers|procent\s+in|inschatting|ongeveer|circa|"
+    r"bijna|risico-?opslag|opslag|rente|rendement|winst)\b",
+    re.I,
+)
+
+_NORMATIVE = re.compile(
+    r"\b(?:voorwaarde\w*|moet|moeten|dient|dienen|mag|mogen|verplicht\w*|norm\w*|eis\w*|"
+    r"vallen\s+(?:niet\s+)?onder|valt\s+(?:niet\s+)?onder|voldoen|voldoet|vrijstelling|toegestaan|"
+    r"ten\s+minste|tenminste|minimaal|maximaal)\b",
+    re.I,
+)
+
+_BOUND_THRESHOLDS = {
+    "ten minste",
+    "tenminste",
+    "minimaal",
+    "minstens",
+    "maximaal",
+    "ten hoogste",
+    "hoogstens",
+    "niet meer dan",
+    "meer dan",
+    "minder dan",
+}
+
+_STATUTORY = re.compile(
+    r"\b(?:op\s+basis\s+van\s+de|op\s+grond\s+van|wet\w*|verplicht\w*|moet|moeten|dient|dienen)\b", re.I
+)
+
+_IF = re.compile(r"\b(?:indien|als|wanneer|zodra)\b", re.I)
+# how long a permit, programme or contract runs: "de vergunning heeft een termijn van 5 jaar"
+
+_DURATION_OF = re.compile(
+    r"\w*(?:vergunning|contract|overeenkomst|programma|convenant|pilot|project|concessie|"
+    r"benoeming|subsidieperiode|aanstelling|pacht)\w*\b",
+    re.I,
+)
+
+_OBLIGATION = re.compile(r"\b(?:moet|moeten|dient|dienen|verplicht\w*|uiterlijk)\b", re.I)
+
+_NEGATION = re.compile(r"\b(?:geen|niet)\b", re.I)
+# a motion or question asks for a one-off step: "verzoekt de regering … binnen één jaar te evalueren"
+
+_REQUEST = re.compile(r"\b(?:verzoekt|verzoeken|roept|vraagt|vragen)\b", re.I)
+
+_NOT_NORM = re.compile(
+    r"\b(?:looptijd|duur|contractduur|maandelijks|wekelijks|afschrij\w*|afschrijvingstermijn)\b", re.I
+)
+# statistics and research findings told in the past: "bij 50 procent … was na zeven weken nog niet …"
+
+_REPORTED_FINDING = re.compile(
+    r"\b(?:was|waren|bleek|bleken|meldde|meldden|onderzoekers|onderzochte|gemiddeld\s+duurde)\b", re.I
+)
+
+
+_POPULATION = re.compile(
+    r"\b(?:voor\s+(?:\d+(?:,\d+)?\s*%\s+van\s+)?(?:alle\s+|de\s+)?|van\s+de\s+)(?P<pop>kinderen|jongeren|"
+    r"jeugdigen|cliënten|gezinnen|aanvragen|meldingen|zaken|inwoners|leerlingen|patiënten)\b",
+    re.I,
+)
+
+
+# -- norms ------------------------------------------------------------------------------
+def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
+    text = doc.text
+    sentence = text[s:e]
+    if _NOT_NORM.search(sentence) and not re.search(r"\bbinnen\b|termijn", sentence, re.I):
+        return []
+    if _is_question(text, s, e) or _REPORTED_FINDING.search(sentence):
+        return []  # a question asks, a reported finding describes: neither sets a standard
+    anchors: list[nz.Limit | nz.Share] = []
+    for lim in nz.find_time_limits(text, s, e):
+        ls, le = local_clause(text, s, e, lim.start, lim.end)
+        clause = text[ls:le]
+        if _NOT_NORM.search(text[max(s, lim.start - 30) : lim.start]) or _NOT_NORM.search(lim.text):
+            continue
+        if lim.lead == "na":
+            uiterlijk = re.search(r"uiterlijk\s*$", text[max(s, lim.start - 12) : lim.start])
+            if not (uiterlijk or _IF.search(clause)):
+                continue
+        if lim.lead == "termijn" and _DURATION_OF.search(text[max(s, lim.start - 60) : lim.end]):
+            continue  # "de vergunning heeft een termijn van 5 jaar": a duration, not a standard
+        if (
+            lim.lead == "binnen"
+            and re.search(r"\b(?:indien|als|wanneer|zodra)\b[^,;]*$", text[ls : lim.start], re.I)
+            and _NEGATION.search(re.split(r",\s", _drop_brackets(text[ls:e]), maxsplit=1)[0])
+            and not _OBLIGATION.search(sentence)
+        ):
+            continue  # "wanneer binnen twaalf maanden geen X is opgericht, kan …": a trigger
+        if lim.lead == "binnen" and _REQUEST.search(sentence) and not _OBLIGATION.search(clause):
+            continue  # "verzoekt de regering … binnen één jaar te evalueren": a one-off step
+        if lim.lead == "ieder" and not _STATUTORY.search(sentence):
+            continue
+        if (
+            lim.lead == "binnen"
+            and re.search(r"\b(?:zal|zullen)\b", clause, re.I)
+            and not nz.find_shares(text, s, e)
+        ):
+            continue  # "wij zullen binnen vier maanden …": a one-off step, not a standard
+        anchors.append(lim)
+    if not anchors:
+        for sh in nz.find_shares(text, s, e):
+            rest = text[s : sh.start] + " " + text[sh.end : e]
+            if sh.threshold in _BOUND_THRESHOLDS and _NORMATIVE.search(rest) and not _STAT.search(sentence):
+                anchors.append(sh)
+    if not anchors:
+        return []
+    segs = segments(text, s, e, [(x.start, x.end) for x in anchors])
+    out = []
+    for x, (qs, qe) in zip(anchors, segs, strict=True):
+        if qe <= qs:
+            continue
+        seg = text[qs:qe]
+        if isinstance(x, nz.Limit):
+            w = Within(value=x.value, unit=x.unit)  # type: ignore[arg-type]
+            shares = [
+                sh
+                for sh in nz.find_shares(text, qs, qe)
+                if sh.threshold not in {"ruim", "bijna", "circa", "ongeveer", "ca.", "zeker"}
+                and not _STAT.search(text[sh.start : min(qe, sh.end + 40)])
+            ]
+            share = shares[0].value if shares else None
+        else:
+            w, share = None, x.value
+        pop = _POPULATION.search(text, qs, qe)
+        remove = [(o.start, o.end) for o in anchors]
+        for sh in nz.find_shares(text, qs, qe):  # "Voor 90% is …": the share with its "voor"
+            lead = re.search(r"\b[Vv]oor\s+$", text[max(qs, sh.start - 6) : sh.start])
+            remove.append((sh.start - (len(lead.group()) if lead else 0), sh.end))
+        if pop:
+            remove.append((pop.start(), pop.end()))
+        cx, cy = anchor_clause(text, qs, qe, x.start, x.end)
+        act, own = _fields_actor(text, qs, qe, cx, cy, remove)
+        subject = ph.clause_phrase(text, cx, cy, remove, act if own else None)
+        if len(_words(subject)) < 2 and x.text.lower().find("termijn") >= 0:
+            subject = ph.clause_phrase(
+                text, cx, cy, [(o.start, o.end) for o in anchors if o is not x], act if own else None
+            )
+        fields = NormFields(
+            subject=subject or ph.shorten(seg),
+            share=share,
+            within=w,
+            population=pop.group("pop").lower() if pop else None,
+        )
+        out.append(Candidate("norm", qs, qe, fields, act[0] if act else None))
+    return out
