@@ -19,7 +19,6 @@ from assistant.text import sentence_spans
 from assistant.types import Document
 
 # --- document context --------------------------------------------------------------------------
-
 _MONTHS_RX = "|".join(nz.MONTHS)
 
 _LETTER_DATE = re.compile(
@@ -73,7 +72,6 @@ class DocContext:
 
 # ``sentence_spans`` takes the "s" of "GI’s." for an initial; a full stop after a possessive-like
 # word ending in an apostrophe + s, followed by a capital, ends a sentence all the same.
-
 _MISSED_END = re.compile(r"(?<=\w[’']s)\.\s+(?=[A-Z])")
 
 
@@ -199,7 +197,6 @@ _PAST_WORD = re.compile(
 
 _PERFECT_AUX = re.compile(r"\b(?:is|zijn|heeft|hebben)\b", re.I)
 # the simple past of common policy verbs: "stuurde", "informeerden", "hoorde", "besloot", "kwam"
-
 _SIMPLE_PAST = re.compile(
     r"\b(?:\w{3,}eerden?|\w*(?:stuurde|hoorde|meldde|maakte|stelde|voerde|werkte|leidde|legde|zette|"
     r"opende|startte|vroeg|bracht|dacht|kocht|zocht)n?|(?:af|aan|op|in|uit|toe|mee|door|over|voor|terug|"
@@ -209,7 +206,6 @@ _SIMPLE_PAST = re.compile(
     re.I,
 )
 # "de in te brengen zienswijze", "het nog te nemen besluit": a te-infinitive used as an adjective
-
 _ADJECTIVAL_TE = re.compile(
     r"\b(?:de|het|een|nog|deze|die|dit|nader)\s+(?:(?:in|op|uit|af|aan|vast|mee|toe|door|over|bij|nog)\s+)?"
     r"te\s+\w+en\s+(?=[a-zé])",
@@ -348,7 +344,6 @@ _PIECE_CUT = re.compile(
     r"[;:]\s|,\s|\s(?=(?:waarbij|waarmee|waarna|waardoor|zodat|terwijl|omdat|maar|waarvan)\s)"
 )
 # a heading or footnote glued to the sentence: "Toezegging informele mentoren De Minister van …"
-
 _GLUED_START = re.compile(
     r"(?<=[a-z0-9)’'])\s+(?=(?:De|Het|Een|Wij|We|Ik|Dit|Deze|Zoals|Daarnaast|Ook|Verder|Met|Bij|"
     r"Om|Er|Op\s+basis)\s)"

@@ -50,20 +50,17 @@ _DURATION_LEAD = re.compile(r"^voor\s+de\s+(?:jaren|periode)", re.I)
 
 _BACKGROUND = re.compile(r"\b(?:tot\s+aan|sinds|ten\s+tijde\s+van)\b", re.I)
 # "de per 1 juli ingevoerde maatregel": a date inside a noun phrase, before a participle adjective
-
 _ATTRIBUTIVE_AFTER = re.compile(
     r"\s+(?:\w+\s+)?(?:\w{0,6}ge\w{2,}|(?:be|ver|ont|her)\w{2,}|\w+eerd)(?:de|te|en)\s+[a-zé]", re.I
 )
 
 _ARTICLE_BEFORE = re.compile(r"\b(?:de|het|een|deze)\s*$", re.I)
 # "de raadsinformatiebrief van dit jaar", "de resultaten van het eerste halfjaar": a date naming a noun
-
 _NOUN_OF = re.compile(
     r"\b(?!(?:eind|einde|begin|loop|midden|helft|start|uiterlijk)\b)(?!\w*(?:datum|termijn|deadline)\b)"
     r"[a-z]\w{3,}\s+(?:van|uit)\s+(?:het\s+|de\s+)?$"
 )
 # an economic forecast: "de lonen zullen in 2024 met 2,8 procent stijgen"
-
 _FORECAST = re.compile(
     r"\b(?:stijg\w*|steeg|gestegen|daal\w*|daalde|gedaald|groei\w*|gegroeid|toenemen|neemt\s+toe|"
     r"afnemen|neemt\s+af|bedraagt|bedragen|inflatie|indexatie|loonontwikkeling|prijsontwikkeling|"
@@ -71,7 +68,6 @@ _FORECAST = re.compile(
     re.I,
 )
 # "Vanaf 2027 leidt dit tot hogere inkomsten": a consequence over time, not something to be done
-
 _CONSEQUENCE = re.compile(
     r"\b(?:leidt|leiden|resulteert|resulteren|betekent|betekenen|kijkt|kijken|ontstaat|ontstaan|"
     r"levert\s+\w+\s+op|geldt|gelden)\b",

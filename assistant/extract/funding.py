@@ -45,7 +45,6 @@ _SPEND = re.compile(
     re.I,
 )
 # a position stated beside the figure, whatever the clause: "€ 4,6 mrd (o.b.v. jaarrekening 2022)"
-
 _POSITION_NEAR = re.compile(
     r"o\.b\.v\.\s+(?:de\s+)?jaarrekening|\bWOZ[- ]?waarde|\bweerstandscapaciteit|\brekening-courant", re.I
 )

@@ -27,7 +27,7 @@ from assistant.types import Document
 _STAT = re.compile(
     r"\b(?:daling|stijging|gestegen|gedaald|toename|afname|ten\s+opzichte\s+van|naar\s+schatting|"
     r"blijkt|bleek|geeft\s+aan|gaven\s+aan|tevreden|cijfers|procent\s+in|inschatting|ongeveer|circa|"
-    r"bijna|risico-?opslag|opslag|rente|rendement|winst)\b",
+    r"bijna|risico-?opslag|opslagpercentage|rente|rendement|winst)\b",
     re.I,
 )
 
@@ -57,7 +57,6 @@ _STATUTORY = re.compile(
 
 _IF = re.compile(r"\b(?:indien|als|wanneer|zodra)\b", re.I)
 # how long a permit, programme or contract runs: "de vergunning heeft een termijn van 5 jaar"
-
 _DURATION_OF = re.compile(
     r"\w*(?:vergunning|contract|overeenkomst|programma|convenant|pilot|project|concessie|"
     r"benoeming|subsidieperiode|aanstelling|pacht)\w*\b",
@@ -68,14 +67,12 @@ _OBLIGATION = re.compile(r"\b(?:moet|moeten|dient|dienen|verplicht\w*|uiterlijk)
 
 _NEGATION = re.compile(r"\b(?:geen|niet)\b", re.I)
 # a motion or question asks for a one-off step: "verzoekt de regering … binnen één jaar te evalueren"
-
 _REQUEST = re.compile(r"\b(?:verzoekt|verzoeken|roept|vraagt|vragen)\b", re.I)
 
 _NOT_NORM = re.compile(
     r"\b(?:looptijd|duur|contractduur|maandelijks|wekelijks|afschrij\w*|afschrijvingstermijn)\b", re.I
 )
 # statistics and research findings told in the past: "bij 50 procent … was na zeven weken nog niet …"
-
 _REPORTED_FINDING = re.compile(
     r"\b(?:was|waren|bleek|bleken|meldde|meldden|onderzoekers|onderzochte|gemiddeld\s+duurde)\b", re.I
 )
@@ -88,6 +85,46 @@ _POPULATION = re.compile(
 )
 
 
+# a period in which the public may respond: "zes weken ter inzage", "termijn voor zienswijzen"
+_COMMENT_PERIOD = re.compile(
+    r"\b(?:ter\s+inzage|zienswijze\w*|inspraak|bezwaar|beroep|reageren|reacties?)\b", re.I
+)
+_MODAL = re.compile(r"\b(?:mag|mogen|moet|moeten|dient|dienen|maximaal|ten\s+hoogste|hooguit)\b", re.I)
+# what makes a limit on a quantity a rule: an obligation, a permission, a requirement, a recommendation
+_RULE_CUE = re.compile(
+    r"\b(?:moet|moeten|dient|dienen|mag|mogen|geldt|gelden|verplicht\w*|toegestaan|aanbevolen|"
+    r"te\s+hanteren|\w*eis|\w*eisen|voorwaarde\w*|norm|voorschrift\w*)\b",
+    re.I,
+)
+# the sentence that introduces a list: "de volgende tijdelijke maatregelen … geaccepteerd:"
+_RULES_INTRO = re.compile(r"\b(?:maatregel\w*|regels|eisen|voorwaarden|voorschriften|afspraken)\b", re.I)
+_LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|[-–•·▪●◦*])\s")
+
+
+def _lead_in_rules(text: str, s: int) -> bool:
+    """Is the sentence at ``s`` an item of a list whose introduction (the line ending in ``:``)
+    speaks of measures, rules or requirements?"""
+    line_start = text.rfind("\n", 0, s) + 1
+    if not _LIST_ITEM.match(text, line_start):
+        return False
+    pos = line_start
+    for _ in range(12):  # walk up over the list's earlier items to the line that introduces them
+        prev_end = pos - 1
+        if prev_end <= 0:
+            return False
+        prev_start = text.rfind("\n", 0, prev_end) + 1
+        line = text[prev_start:prev_end]
+        if not line.strip():
+            pos = prev_start
+            continue
+        if line.rstrip().endswith(":"):
+            return bool(_RULES_INTRO.search(line))
+        if not _LIST_ITEM.match(line):
+            return False
+        pos = prev_start
+    return False
+
+
 # -- norms ------------------------------------------------------------------------------
 def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
     text = doc.text
@@ -96,7 +133,7 @@ def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
         return []
     if _is_question(text, s, e) or _REPORTED_FINDING.search(sentence):
         return []  # a question asks, a reported finding describes: neither sets a standard
-    anchors: list[nz.Limit | nz.Share] = []
+    anchors: list[nz.Limit | nz.Share | nz.Bound] = []
     for lim in nz.find_time_limits(text, s, e):
         ls, le = local_clause(text, s, e, lim.start, lim.end)
         clause = text[ls:le]
@@ -119,6 +156,10 @@ def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
             continue  # "verzoekt de regering … binnen één jaar te evalueren": a one-off step
         if lim.lead == "ieder" and not _STATUTORY.search(sentence):
             continue
+        if lim.lead in {"periode", "gedurende"} and not _COMMENT_PERIOD.search(clause):
+            continue  # "voor een periode van zes weken ter inzage": only a period to respond in is a norm
+        if lim.lead == "per" and not _MODAL.search(clause):
+            continue  # "slechts 3 dagen per jaar verkocht mag worden": a cap only where a rule sets it
         if (
             lim.lead == "binnen"
             and re.search(r"\b(?:zal|zullen)\b", clause, re.I)
@@ -126,11 +167,23 @@ def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
         ):
             continue  # "wij zullen binnen vier maanden …": a one-off step, not a standard
         anchors.append(lim)
+    normative = None
     if not anchors:
         for sh in nz.find_shares(text, s, e):
             rest = text[s : sh.start] + " " + text[sh.end : e]
-            if sh.threshold in _BOUND_THRESHOLDS and _NORMATIVE.search(rest) and not _STAT.search(sentence):
+            if normative is None:
+                normative = bool(_lead_in_rules(text, s))
+            if (
+                sh.threshold in _BOUND_THRESHOLDS
+                and (_NORMATIVE.search(rest) or normative)
+                and not _STAT.search(sentence)
+            ):
                 anchors.append(sh)
+    if not anchors and not _STAT.search(sentence):
+        # a maximum, minimum or threshold on a quantity: "een minimale afstandeis van 8 meter"
+        bounds = nz.find_bounds(text, s, e)
+        if bounds and (_RULE_CUE.search(sentence) or _lead_in_rules(text, s)):
+            anchors.extend(bounds)
     if not anchors:
         return []
     segs = segments(text, s, e, [(x.start, x.end) for x in anchors])
@@ -139,7 +192,9 @@ def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
         if qe <= qs:
             continue
         seg = text[qs:qe]
-        if isinstance(x, nz.Limit):
+        if isinstance(x, nz.Bound):
+            w, share = None, None
+        elif isinstance(x, nz.Limit):
             w = Within(value=x.value, unit=x.unit)  # type: ignore[arg-type]
             shares = [
                 sh

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.lang.dates import MONTHS, Due, due_date, find_dues, month_number
+from assistant.lang.lexicon import DIGITS_RX, TIME_UNITS, YEAR_RX
 from assistant.lang.lexicon import NUMBER_WORDS_RX as NUMBER_WORDS
-from assistant.lang.lexicon import TIME_UNITS, YEAR_RX
 from assistant.lang.numbers import (
     Amount,
     amount_eur,
@@ -26,12 +26,14 @@ __all__ = [
     "MONTHS",
     "NUMBER_WORDS",
     "Amount",
+    "Bound",
     "Due",
     "Limit",
     "Share",
     "amount_eur",
     "due_date",
     "find_amounts",
+    "find_bounds",
     "find_dues",
     "find_shares",
     "find_time_limits",
@@ -163,7 +165,7 @@ class Limit:
     value: float
     unit: str
     text: str
-    lead: str  # "binnen", "termijn", "na", "uiterlijk", "ieder"
+    lead: str  # "binnen", "termijn", "na", "uiterlijk", "ieder", "periode" (and "gedurende"), "per"
 
 
 _UNIT_WORDS = TIME_UNITS
@@ -171,10 +173,13 @@ _UNIT = r"(?P<unit>werkdagen|werkdag|kalenderdagen|dagen|dag|weken|week|maanden|
 _QTY = rf"(?P<qty>\d+(?:,\d+)?|{NUMBER_WORDS}|anderhalf|anderhalve|half)"
 _LIMIT_RX = re.compile(
     rf"\b(?P<lead>binnen(?:\s+een\s+\w*termijn\s+van)?|\w*termijn\s+van|uiterlijk|na|"
+    rf"(?:een\s+)?periode\s+van|gedurende|"
     rf"(?:ieder|iedere|elk|elke)(?=\s+(?:half\s+jaar|\d|{NUMBER_WORDS}\s)))"
     rf"\s+(?:(?:uiterlijk|maximaal|ten\s+hoogste|hooguit|minimaal|ten\s+minste)\s+)?{_QTY}\s+{_UNIT}\b",
     re.I,
 )
+# a number of days in a calendar period: "slechts 3 dagen per jaar" (the lead is "per")
+_PER_PERIOD_RX = re.compile(rf"\b{_QTY}\s+{_UNIT}\s+per\s+(?:jaar|kalenderjaar|maand|week)\b", re.I)
 _HALF_YEAR = re.compile(r"\b(?P<lead>binnen|ieder|iedere|elk|elke|na)\s+(?:een\s+)?half\s+jaar\b", re.I)
 
 
@@ -201,10 +206,14 @@ def find_time_limits(text: str, start: int = 0, end: int | None = None) -> list[
         if v is None:
             continue
         lead = m.group("lead").lower()
-        lead = "termijn" if "termijn" in lead else lead.split()[0]
+        lead = "termijn" if "termijn" in lead else "periode" if "periode" in lead else lead.split()[0]
         if lead in {"iedere", "elk", "elke"}:
             lead = "ieder"
         out.append(Limit(m.start(), m.end(), v[0], v[1], m.group(0), lead))
+    for m in _PER_PERIOD_RX.finditer(text, start, end):
+        v = _limit(m.group("qty"), m.group("unit"))
+        if v is not None and not any(x.start < m.end() and m.start() < x.end for x in out):
+            out.append(Limit(m.start(), m.end(), v[0], v[1], m.group(0), "per"))
     for m in _HALF_YEAR.finditer(text, start, end):
         if any(x.start < m.end() and m.start() < x.end for x in out):
             continue
@@ -222,3 +231,51 @@ def within(wording: str) -> dict[str, object] | None:
         return None
     v = found[0].value
     return {"value": int(v) if v == int(v) else v, "unit": found[0].unit}
+
+
+# --- limits on a quantity (norms): a maximum, a minimum, a threshold ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """A limit on a quantity: ``minimaal 8 meter``, ``minder dan 10.000 kg``, ``een veiligheidsafstand
+    van 400 meter``. ``bound`` is the bound word, or the limit noun when the wording has none."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    text: str
+    bound: str
+
+
+_QTY_UNIT = (
+    r"(?P<unit>kilometer|km|meter|m|centimeter|cm|millimeter|mm|kilogram|kilo|kg|gram|ton|liter|"
+    r"minuten|minuut|uren|uur|seconden|decibel|dB(?:\(A\))?|graden|personen|bezoekers|m2|m²|m3|m³|hectare)"
+)
+_QTY_BOUND = (
+    r"(?P<bound>minimaal|minimale|maximaal|maximale|ten\s+minste|tenminste|minstens|ten\s+hoogste|hoogstens|"
+    r"niet\s+meer\s+dan|niet\s+minder\s+dan|meer\s+dan|minder\s+dan|"
+    r"(?:groter|kleiner|hoger|lager)\s+dan(?:\s+of\s+gelijk\s+aan)?)"
+)
+# a limit noun names the bound itself: "afstandeis", "veiligheidsafstand", "grenswaarde", "plafond"
+_QTY_NOUN = r"(?P<noun>\w*(?:afstand|afstandeis|grens|grenswaarde|limiet|norm|eis|drempel|maximum|minimum|brandwerendheid))"
+_BOUND_RX = re.compile(
+    rf"\b(?:{_QTY_BOUND}\s+(?:\w+\s+(?:van\s+)?)?|{_QTY_NOUN}\s+van\s+(?:{_QTY_BOUND.replace('?P<bound>', '?P<bound2>')}\s+)?)"
+    rf"(?P<qty>{DIGITS_RX}|{NUMBER_WORDS})\s*{_QTY_UNIT}(?!\w)",
+    re.I,
+)
+
+
+def find_bounds(text: str, start: int = 0, end: int | None = None) -> list[Bound]:
+    """Limits on a quantity in ``text[start:end]`` (absolute offsets): a bound word or a limit noun
+    before a number and a unit of length, weight, time of day, sound or count."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _BOUND_RX.finditer(text, start, end):
+        v = parse_number(m.group("qty"))
+        if v is None:
+            continue
+        bound = re.sub(r"\s+", " ", (m.group("bound") or m.group("bound2") or m.group("noun") or "").lower())
+        out.append(Bound(m.start(), m.end(), v, m.group("unit").lower(), m.group(0), bound))
+    return out
