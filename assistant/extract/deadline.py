@@ -75,6 +75,19 @@ _CONSEQUENCE = re.compile(
 )
 
 
+# "d.d. 12 december 2023", "gedateerd 3 mei": the date of a document or decision, not a term
+_DATED = re.compile(r"(?:\bd\.\s?d\.|\bdd\.?|\bgedateerd|\bgedagtekend)\s*$", re.I)
+# "tijdens het Tinafestival op 13 en 14 september": the date of an event
+_DURING = re.compile(
+    r"\b(?:tijdens|gedurende)\s+(?:het|de|een)\s+[\w’'-]+(?:\s+[\w’'-]+)?\s+(?:op|van|in)\b[^,;]{0,12}$", re.I
+)
+# money whose year the date gives: "de subsidie in 2025 uit te keren", "de begrotingen voor 2025"
+_MONEY = re.compile(
+    r"\b(?:subsidies?|bijdragen?|begrotingen|begroting\s+voor|uit\s+te\s+keren|uitkeren|uitgekeerd)(?![-\w])",
+    re.I,
+)
+
+
 # -- deadlines --------------------------------------------------------------------------
 def find_deadlines(
     doc: Document, ctx: DocContext, s: int, e: int, amounts: list[nz.Amount]
@@ -123,10 +136,18 @@ def find_deadlines(
 def _is_deadline(
     text: str, ctx: DocContext, s: int, e: int, d: nz.Due, amounts: list[nz.Amount], sentence: str
 ) -> bool:
-    if d.due is None or d.relative in {"vorig", "vorige", "afgelopen"}:
+    budget_doc = d.grain == "nota" or "circulaire" in d.text.lower()  # "bij de Voorjaarsnota 2025"
+    if (d.due is None and d.grain != "nota") or d.relative in {"vorig", "vorige", "afgelopen"}:
         return False
-    if d.prep in {"sinds", "na", "bij"} and "circulaire" not in d.text.lower():
+    if d.prep in {"sinds", "na", "bij"} and not budget_doc:
         return False
+    if d.grain == "nota" and d.prep not in {"bij", "in", "via", "met"}:
+        return False  # "de Najaarsnota 2025 vast te stellen": the document itself, not a moment
+    before = text[max(s, d.start - 30) : d.start]
+    if _DATED.search(before):
+        return False  # "de raadsinformatiebrief d.d. 12 december 2023": the date names a document
+    if _DURING.search(text[max(s, d.start - 60) : d.start]):
+        return False  # "tijdens het festival op 13 september": when an event takes place, not a term
     if _DURATION_LEAD.match(d.text):
         return False  # "voor de periode van 2024-2026": how long, not by when
     # a date that only qualifies an amount: "€ 32.804 in 2020", "per 1-1-2021 van € 23.132"
@@ -139,15 +160,16 @@ def _is_deadline(
         ls, le = local_clause(text, s, e, d.start, d.end)
         if any(ls <= a.start < le for a in amounts):
             return False  # "€ 300 miljoen op jaarbasis te verlengen tot en met 2022": the money's period
-    before = text[max(s, d.start - 30) : d.start]
+        if d.grain == "year" and d.prep in {"in", "voor", ""} and _MONEY.search(text[ls:le]):
+            return False  # "de subsidie in 2025 en 2026 uit te keren": the year is the money's period
     after = text[d.end : min(e, d.end + 6)]
     if d.prep in {"voor", "vóór"} and not d.explicit_day:
         if _FOR_NOUN.search(before) or re.match(r"\s*e\.v\.", after):
             return False  # "de begroting voor 2024 e.v.": for, not before
     if d.prep == "per" and re.search(
         r"(?:stand|peildatum|saldo|situatie|portefeuille|boekwaarde|balans|reserves?|voorzieningen?|"
-        r"vermogen|schuld|positie|omvang)\s+$",
-        before,
+        r"vermogen|schuld|positie|omvang)\b(?:\s+(?:van|in)\s+(?:de|het)\s+[\w\s]{0,40}?)?\s+$",
+        text[max(s, d.start - 80) : d.start],
         re.I,
     ):
         return False  # "bankstand per 31-01-2025": a status date, not a deadline
@@ -180,16 +202,16 @@ def _is_deadline(
         return False  # "vanaf 2027 leidt dit tot hogere inkomsten": an effect, not an effective date
     effective = d.prep in _EFFECTIVE and (d.explicit_day or d.explicit_year)
     if effective:
-        if _BACKGROUND.search(before) or d.due.year < ctx.ref.year - 1:
+        if _BACKGROUND.search(before) or (d.due is not None and d.due.year < ctx.ref.year - 1):
             return False
         return True
-    if d.due < ctx.ref:
+    if d.due is not None and d.due < ctx.ref:
         return False
     tense = _tense(text, s, e, d.start, d.end)
     if tense in {"future", "action"}:
         return True
     if tense in {"past", "permission"}:
         return False
-    strong = d.explicit_day or d.prep == "uiterlijk" or "circulaire" in d.text.lower()
+    strong = d.explicit_day or d.prep == "uiterlijk" or budget_doc
     ls, le = local_clause(text, s, e, d.start, d.end)
     return strong and bool(_LABEL.search(text[max(s, ls - 40) : le]))

@@ -16,7 +16,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from assistant.lang.lexicon import MONTH_ABBR_RX, MONTH_RX, MONTHS, WEEKDAY_RX, month_number
+from assistant.lang.lexicon import (
+    IN_YEAR_NOTAS,
+    MONTH_ABBR_RX,
+    MONTH_RX,
+    MONTHS,
+    NOTA_RX,
+    WEEKDAY_RX,
+    month_number,
+)
 
 __all__ = ["MONTHS", "Due", "due_date", "find_dues", "month_number"]
 
@@ -97,6 +105,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     # decembercirculaire, meicirculaire 2023
     ("circulaire", re.compile(rf"{_PREP}\b(?:de{_S})?(?P<mo>{_M})circulaire(?:{_S}(?P<y>{_Y}))?\b", re.I)),
+    # bij de Voorjaarsnota 2025, in de kadernota 2026: a budget document of a year
+    ("nota", re.compile(rf"\b(?:de{_S})?(?P<nota>{NOTA_RX}){_S}(?P<y>{_Y})\b", re.I)),
     # november 2020, in november, uiterlijk juni
     (
         "month",
@@ -119,7 +129,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "half",
         re.compile(
-            rf"{_PREP}\b(?:(?:de|het){_S})?(?P<h>eerste|tweede){_S}(?:helft|halfjaar|jaarhelft)(?:{_S}(?:van{_S})?(?P<y>{_Y}))?",
+            rf"{_PREP}\b(?:(?:de|het){_S})?(?P<h>eerste|tweede){_S}(?:helft|half{_S}?jaar|jaarhelft)(?:{_S}(?:van{_S})?(?P<y>{_Y}))?",
             re.I,
         ),
     ),
@@ -212,6 +222,7 @@ def _interpret(name: str, m: re.Match[str], ref: date | None) -> tuple[date | No
         "daymonth": "day",
         "edgemonth": "month",
         "circulaire": "month",
+        "nota": "nota",
         "month": "month",
         "quarter": "quarter",
         "half": "half",
@@ -234,6 +245,12 @@ def _interpret(name: str, m: re.Match[str], ref: date | None) -> tuple[date | No
             return date(y, month_number(g["mo"]), int(g["d"])), info
         except ValueError:
             return None, info
+    if name == "nota":
+        # a spring or autumn memorandum appears in its own year; a framework memorandum (kadernota)
+        # is written the year before the budget year it names, so it gives no date
+        if g["nota"].lower() in IN_YEAR_NOTAS:
+            return date(int(g["y"]), 12, 31), info
+        return None, info
     if name in {"edgemonth", "circulaire", "month"}:
         mo_word = g.get("mo") or g.get("mo2")
         y, explicit = _year_of(g.get("y"), ref)
@@ -270,7 +287,9 @@ def _interpret(name: str, m: re.Match[str], ref: date | None) -> tuple[date | No
         if y is None:
             return None, info
         sp = (g.get("sp") or "").lower()
-        if season == "zomer" and sp in {"voor", "vóór"}:
+        if season in {"zomer", "zomerreces"} and (
+            sp in {"voor", "vóór"} or g.get("prep", "") in {"voor", "vóór"}
+        ):
             return date(y, 6, 30), info
         if season == "zomer" and sp == "na":
             return date(y, 9, 30), info

@@ -40,6 +40,9 @@ MONTH_ABBR: dict[str, int] = {
 MONTH_RX = "(?:" + "|".join(MONTHS) + ")"
 MONTH_ABBR_RX = r"(?:jan|febr?|mrt|apr|jun|jul|aug|sept?|okt|nov|dec)\.?"
 YEAR_RX = r"(?:19|20)\d{2}"
+# the budget cycle's memoranda: a spring/summer/autumn one appears in the year it names
+IN_YEAR_NOTAS = frozenset({"voorjaarsnota", "zomernota", "najaarsnota", "perspectiefnota"})
+NOTA_RX = r"(?:voorjaarsnota|zomernota|najaarsnota|perspectiefnota|kadernota)"
 WEEKDAY_RX = r"(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)"
 
 UNITS: dict[str, int] = {
