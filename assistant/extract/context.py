@@ -7,6 +7,7 @@ A candidate (an amount, a date or a limit with its sentence) is decided by the r
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -32,40 +33,81 @@ _JL_DATE = re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<mo>{_MONTHS_RX})\s+jl\b", re.I
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
+# an agenda item's number and title just before its "Besluit:" ("10.1 Ophoging subsidiebudget 2023")
+_ITEM_NUMBER = re.compile(r"(?<![\w.,])\d{1,2}(?:\.[0-9a-z]{1,2}){1,3}\.?\s+(?=[A-Z])")
+_DECISION_LABEL = re.compile(r"\bBesluit\s*:", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class DocContext:
-    """What the rules need to know about the whole document: its date and who writes."""
+    """What the rules need to know about the whole document: its date, whether it records
+    decisions, and its sections (agenda items or headings) with their titles."""
 
     ref: date  # the document's date, or the best estimate of it
     ref_exact: bool  # the date is stated, not estimated from the text's years
+    decisions: bool = False  # a decision list or a council decision: the date is the meeting's
+    sections: tuple[tuple[int, str], ...] = ()  # (start offset, title), in order
 
     @classmethod
     def of(cls, doc: Document) -> DocContext:
-        if doc.date:
-            try:
-                return cls(date.fromisoformat(doc.date[:10]), True)
-            except ValueError:
-                pass
-        head = doc.text[:4000]
-        m = _LETTER_DATE.search(head)
-        if m:
-            mo = nz.MONTHS[m.group("mo").lower()] if m.group("mo") else int(m.group("mn"))
-            try:
-                return cls(date(int(m.group("y")), mo, int(m.group("d"))), True)
-            except ValueError:
-                pass
-        years = Counter(int(y) for y in _YEAR.findall(doc.text) if 1990 <= int(y) <= 2100)
-        if not years:
-            return cls(date.today(), False)
-        top = max(years.values())
-        year = max(y for y, n in years.items() if n == top)
-        ref = date(year, 1, 1)
-        for j in _JL_DATE.finditer(doc.text):  # "op 4 november jl.": a past date of this year
-            try:
-                ref = max(ref, date(year, nz.MONTHS[j.group("mo").lower()], int(j.group("d"))))
-            except ValueError:
-                pass
-        return cls(ref, False)
+        ref, exact = _reference_date(doc)
+        items = _decision_items(doc.text)
+        sections = dict(doc.headings)
+        sections.update(items)
+        if doc.fmt == "json-record" and doc.title:
+            sections.setdefault(0, doc.title)
+        decisions = bool(items) or (doc.fmt == "json-record" and bool(doc.date))
+        return cls(ref, exact, decisions, tuple(sorted(sections.items())))
+
+    def section(self, pos: int) -> tuple[int, int, str]:
+        """The section holding offset ``pos``: (start, end, title); (0, 0, "") before the first."""
+        i = bisect.bisect_right(self.sections, (pos, "\uffff")) - 1
+        if i < 0:
+            return 0, 0, ""
+        start, title = self.sections[i]
+        end = self.sections[i + 1][0] if i + 1 < len(self.sections) else 1 << 60
+        return start, end, title
+
+
+def _decision_items(text: str) -> dict[int, str]:
+    """Agenda items of a decision list: the numbered title before each ``Besluit:``."""
+    out: dict[int, str] = {}
+    for m in _DECISION_LABEL.finditer(text):
+        lo = max(0, m.start() - 300)
+        last = None
+        for n in _ITEM_NUMBER.finditer(text, lo, m.start()):
+            last = n
+        if last is not None:
+            out[last.start()] = " ".join(text[last.start() : m.start()].split())
+    return out
+
+
+def _reference_date(doc: Document) -> tuple[date, bool]:
+    if doc.date:
+        try:
+            return date.fromisoformat(doc.date[:10]), True
+        except ValueError:
+            pass
+    head = doc.text[:4000]
+    m = _LETTER_DATE.search(head)
+    if m:
+        mo = nz.MONTHS[m.group("mo").lower()] if m.group("mo") else int(m.group("mn"))
+        try:
+            return date(int(m.group("y")), mo, int(m.group("d"))), True
+        except ValueError:
+            pass
+    years = Counter(int(y) for y in _YEAR.findall(doc.text) if 1990 <= int(y) <= 2100)
+    if not years:
+        return date.today(), False
+    top = max(years.values())
+    year = max(y for y, n in years.items() if n == top)
+    ref = date(year, 1, 1)
+    for j in _JL_DATE.finditer(doc.text):  # "op 4 november jl.": a past date of this year
+        try:
+            ref = max(ref, date(year, nz.MONTHS[j.group("mo").lower()], int(j.group("d"))))
+        except ValueError:
+            pass
+    return ref, False
 
 
 # --- sentences, clause boundaries and quotes -------------------------------------------------

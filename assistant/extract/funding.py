@@ -133,6 +133,8 @@ def find_funding(
                 period = prev_period  # a table row inherits the period of the row above
         prev = (qe, period)
         recurrence = nz.recurrence_of(seg) or "once"
+        if period is None and recurrence == "once":
+            period = _context_period(text, ctx, s, e, a)
         purpose = ph.funding_purpose(text, qs, qe, a.start, a.end, s, e)
         if out and _BARE_PURPOSE.fullmatch(purpose):  # "…, € 300 miljoen in 2020": as the amount before
             purpose = out[-1].fields.purpose  # type: ignore[union-attr]
@@ -190,6 +192,41 @@ def _is_position(text: str, s: int, e: int, qs: int, qe: int, a: nz.Amount) -> b
     return bool(_BALANCE.search(near))
 
 
+_SLASH_YEARS = re.compile(r"\d{4}\s*/\s*\d{2,4}")
+# a budget document or scheme of a year: "Voorjaarsnota 2025", "subsidiebudget 2023", "subsidieregeling … 2025"
+_BUDGET_YEAR = re.compile(
+    r"\b(?:\w*nota|\w*begroting\w*|\w*budget\w*|\w*plafonds?|\w*regeling|jaarschijf|boekjaar|jaarrekening)"
+    r"(?:\s+[\w’'-]+){0,3}?\s+(?P<y>(?:19|20)\d{2})\b(?![-–/]\d)",
+    re.I,
+)
+# a year in a title that is not part of a date: "Ophoging subsidiebudget 2023", not "dd 20 dec 2022"
+_TITLE_YEAR = re.compile(r"(?<![\d./-])\b(?P<y>(?:19|20)\d{2})\b(?![-–/]\d)")
+# money spent over several years or granted earlier: its year is not the meeting's
+_SPREAD = re.compile(r"\b(?:\w*krediet\w*|investering\w*|toegekende|verleende|eerder\w*)\b|\bd\.\s?d\.", re.I)
+
+
+def _context_period(text: str, ctx: DocContext, s: int, e: int, a: nz.Amount) -> str | None:
+    """The period of a one-off amount whose own clause names none, from its context, the most
+    specific first: the title of its section (an agenda item or heading), a budget document or
+    scheme of a year in that section, and in a decision list the year of the meeting."""
+    start, end, title = ctx.section(a.start)
+    if title:
+        undated = (
+            " ".join(title[: d.start] + title[d.end :] for d in nz.find_dues(title)[:1] if d.explicit_day)
+            or title
+        )
+        years = [m.group("y") for m in _TITLE_YEAR.finditer(undated)]
+        if len(set(years)) == 1:
+            return years[0]
+    if end > start:
+        m = _BUDGET_YEAR.search(text, start, min(end, start + 4000))
+        if m:
+            return m.group("y")
+    if ctx.decisions and ctx.ref_exact and not _SPREAD.search(text, s, e):
+        return str(ctx.ref.year)
+    return None
+
+
 def _period(
     text: str, ctx: DocContext, qs: int, qe: int, a: nz.Amount, amounts: list[nz.Amount]
 ) -> str | None:
@@ -200,7 +237,7 @@ def _period(
     for d in nz.find_dues(text, qs, qe, ctx.ref):
         if any(o.start < d.end and d.start < o.end for o in amounts):
             continue
-        if d.prep in {"sinds", "na"} or d.due is None:
+        if d.prep in {"sinds", "na"} or (d.due is None and d.grain != "nota"):
             continue
         if d.explicit_day and d.prep not in _EFFECTIVE:
             continue
@@ -209,8 +246,15 @@ def _period(
         before = text[max(qs, d.start - 20) : d.start]
         if re.search(r"\w*nota\s*$", before, re.I):
             continue
-        if d.range_kind == "range" and (p := nz.period_of(d.text)) and "-" in p and "/" not in d.text:
-            value = p
+        if (
+            d.range_kind == "range"
+            and (p := nz.period_of(d.text))
+            and "-" in p
+            and not _SLASH_YEARS.search(d.text)
+        ):
+            value = p  # "in de periode 2024 t/m 2026" (but "2020/2021" is one season, due at its end)
+        elif d.grain == "nota" or d.due is None:
+            value = _YEAR.findall(d.text)[-1]  # "bij de Kadernota 2026": the budget year it names
         else:
             ys = _YEAR.findall(d.text)
             value = ys[-1] if ys and d.range_kind != "range" else str(d.due.year)
@@ -224,7 +268,9 @@ def _period(
     if not structural:
         for m in re.finditer(r"\b(?P<w>\w+)\s+(?P<y>(?:19|20)\d{2})\b(?![-–]\d)", seg):
             w = m.group("w").lower()
-            if re.fullmatch(r"\w*(?:plafond|begroting|budget|raming|jaarschijf|boekjaar|subsidie\w*)", w):
+            if w == "over" or re.fullmatch(
+                r"\w*(?:plafond|begroting|budget|raming|jaarschijf|boekjaar|subsidie\w*)", w
+            ):
                 st = qs + m.start()
                 dist = st - a.end if st >= a.end else a.start - (qs + m.end())
                 cands.append((dist, m.group("y")))
