@@ -90,7 +90,7 @@ def find_funding(
 ) -> list[Candidate]:
     text = doc.text
     segs = [
-        _unglue(text, qs, qe, a)
+        _row_end(text, *_unglue(text, qs, qe, a), a)
         for a, (qs, qe) in zip(
             amounts, segments(text, s, e, [(a.start, a.end) for a in amounts]), strict=True
         )
@@ -150,6 +150,13 @@ def find_funding(
             )
         )
     return out
+
+
+def _row_end(text: str, qs: int, qe: int, a: nz.Amount) -> tuple[int, int]:
+    """A figure without a euro sign that ends its table line ends its row's quote too."""
+    if a.end < qe and text.startswith("\n", a.end) and not re.search(r"€|euro|EUR", a.text):
+        return qs, a.end
+    return qs, qe
 
 
 def _is_position(text: str, s: int, e: int, qs: int, qe: int, a: nz.Amount) -> bool:

@@ -17,6 +17,7 @@ one kind at the last clause boundary, so each item keeps the shortest span that 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from assistant.extract import normalize as nz
@@ -30,9 +31,40 @@ from assistant.types import Document
 __all__ = ["DocContext", "RuleExtractor", "extract_rules", "sentences"]
 
 
+# a table is about money when its header or the sentence that introduces it says so
+_MONEY_TABLE = re.compile(
+    r"€|\beuro\b|\bbedrag\w*|\w*begrotingswijziging\w*|\bbudget\w*|\blasten\b|\bbaten\b|\bkosten\b|"
+    r"\w*krediet\w*|\bsubsidie\w*|\bdekking\b|\boverheveling\w*",
+    re.I,
+)
+# rows that restate the other rows or count things
+_NOT_MONEY_ROW = re.compile(
+    r"\b(?:sub)?totaal\b|\baantal\b|\bm2\b|m²|\bfte\b|%|\bwoningen\b|\bkinderen\b|\binwoners\b", re.I
+)
+
+
+def _row_amounts(text: str, s: int, e: int) -> list[nz.Amount]:
+    """Figures without a euro sign that end the rows of a table about money ("Taakveld 6.1 25.000")."""
+    rows = [
+        r
+        for r in nz.find_row_figures(text, s, e)
+        if not _NOT_MONEY_ROW.search(text, text.rfind("\n", s, r.start) + 1, r.start)
+    ]
+    if not rows:
+        return []
+    first_line = text.rfind("\n", 0, rows[0].start) + 1
+    header = text[max(0, first_line - 300) : first_line]
+    return rows if _MONEY_TABLE.search(header) else []
+
+
 def _amounts(text: str, s: int, e: int, mult: float, unit_from: int) -> list[nz.Amount]:
-    """The sentence's amounts; figures in a table under ``(x € 1.000)`` are scaled by its unit."""
+    """The sentence's amounts; figures in a table under ``(x € 1.000)`` are scaled by its unit, and
+    a table about money whose figures carry no euro sign gives its rows' figures."""
     amounts = nz.find_amounts(text, s, e)
+    if not amounts:
+        amounts = [
+            nz.Amount(a.start, a.end, round(a.value * mult, 2), a.text) for a in _row_amounts(text, s, e)
+        ]
     if mult != 1.0 and tabular(text[s:e]):
         scaled = nz.find_amounts(text, s, e, multiplier=mult)
         amounts = [

@@ -177,3 +177,28 @@ def amount_eur(wording: str) -> float | None:
     """The value in euros of the first amount in ``wording`` (``€ 1,5 miljard`` → 1500000000)."""
     found = find_amounts(wording)
     return found[0].value if found else None
+
+
+# a table line that ends in a figure without a currency mark: "Taakveld 6.1 Samenkracht 25.000"
+_ROW_FIGURE = re.compile(
+    r"^(?P<label>[^\n\d€]*[A-Za-z][^\n€]*?)[ \t]+(?P<num>[-−]?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|[-−]?\d+,\d{2})[ \t]*$",
+    re.M,
+)
+
+
+def find_row_figures(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
+    """Figures that end a labelled table line in ``text[start:end]`` and carry no currency mark
+    (absolute offsets): read as euros only where the caller knows the table is about money.
+
+    Only figures written as amounts are taken (thousands grouped, or two decimals), so counts,
+    years and article numbers are not."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _ROW_FIGURE.finditer(text, start, end):
+        v = parse_number(m.group("num").replace("−", "-").lstrip("-"))
+        if v is None:
+            continue
+        if m.group("num").lstrip().startswith(("-", "−")):
+            v = -v
+        out.append(Amount(m.start("num"), m.end("num"), v, m.group("num")))
+    return out
