@@ -96,6 +96,7 @@ _AMOUNT_POST = re.compile(
     rf"\b(?P<a>{_NUM})(?:{_RANGE_SEP}(?P<b>{_DIGITS}|{NUMBER_WORDS}))?\s*(?P<s>{_SCALE})?\s*(?:euro\b|EUR\b|€)",
     re.IGNORECASE,
 )
+_FROM = re.compile(r"\bvan\s*$", re.I)
 _ARROW = re.compile(r"\s*(?:→|->|=>|naar)\s*")
 _TABLE_UNIT = re.compile(
     r"(?:x|×)\s*(?:€\s*)?(1\.000|1000|1\.000\.000|1 mln|mln|miljoen|duizend)", re.IGNORECASE
@@ -160,13 +161,15 @@ def find_amounts(text: str, start: int = 0, end: int | None = None, multiplier: 
             found.append(Amount(s, e, value, text[s:e]))
             taken.append((s, e))
     found.sort(key=lambda x: x.start)
-    # "€ 47.500 → € 72.500": one change, valued at its new amount
+    # "€ 47.500 → € 72.500", "van € 47.500 naar € 72.500": one change, valued at its new amount
     merged: list[Amount] = []
     for am in found:
         if merged:
             prev = merged[-1]
             gap = text[prev.end : am.start]
-            if _ARROW.fullmatch(gap) and ("→" in gap or "->" in gap or "=>" in gap):
+            arrow = "→" in gap or "->" in gap or "=>" in gap
+            raise_from = "naar" in gap.lower() and _FROM.search(text, max(0, prev.start - 8), prev.start)
+            if _ARROW.fullmatch(gap) and (arrow or raise_from):
                 merged[-1] = Amount(prev.start, am.end, am.value, text[prev.start : am.end])
                 continue
         merged.append(am)
