@@ -35,6 +35,8 @@ _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 # an agenda item's number and title just before its "Besluit:" ("10.1 Ophoging subsidiebudget 2023")
 _ITEM_NUMBER = re.compile(r"(?<![\w.,])\d{1,2}(?:\.[0-9a-z]{1,2}){1,3}\.?\s+(?=[A-Z])")
+# the labels of written questions and their answers on a line of their own: "Vraag 3", "Antwoord 3"
+_QA_LABEL = re.compile(r"(?m)^[ \t]*(?:Vraag|Antwoord)[ \t]+\d{1,3}[ \t]*$")
 _DECISION_LABEL = re.compile(r"\bBesluit\s*:", re.I)
 
 
@@ -54,6 +56,7 @@ class DocContext:
         items = _decision_items(doc.text)
         sections = dict(doc.headings)
         sections.update(items)
+        sections.update((m.start(), m.group().strip()) for m in _QA_LABEL.finditer(doc.text))
         if doc.fmt == "json-record" and doc.title:
             sections.setdefault(0, doc.title)
         decisions = bool(items) or (doc.fmt == "json-record" and bool(doc.date))

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from assistant.extract import normalize as nz
 from assistant.extract.context import Candidate, DocContext, sentences, tabular
+from assistant.extract.context import _is_question as is_question
 from assistant.extract.deadline import find_deadlines
 from assistant.extract.funding import find_funding
 from assistant.extract.models import KINDS, Commitment
@@ -31,6 +32,8 @@ from assistant.types import Document
 __all__ = ["DocContext", "RuleExtractor", "extract_rules", "sentences"]
 
 
+# the section of a written question (Kamervragen): "Vraag 3" holds the member's text, "Antwoord 3" the reply
+_MEMBER_QUESTION = re.compile(r"(?:Vraag|Vragen)\s+\d+\b", re.I)
 # a table is about money when its header or the sentence that introduces it says so
 _MONEY_TABLE = re.compile(
     r"€|\beuro\b|\bbedrag\w*|\w*begrotingswijziging\w*|\bbudget\w*|\blasten\b|\bbaten\b|\bkosten\b|"
@@ -96,6 +99,8 @@ class RuleExtractor:
         last_funding: tuple[int, str | None] | None = None
         mult, unit_from = 1.0, 0
         for s, e in sentences(text):
+            if is_question(text, s, e) or _MEMBER_QUESTION.match(ctx.section(s)[2]):
+                continue  # a member's question asks; only the answer can commit
             # "(x € 1.000)" holds for the figures after it in its table, not for the prose around it
             unit = nz.table_unit_end(text, s, e)
             if unit is not None:
