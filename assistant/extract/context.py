@@ -230,7 +230,8 @@ _ACTION = re.compile(
     r"\b(?:ontvangt|volgt|verschijnt|verschijnen|organiseert|organiseren|stopt|stoppen|"
     r"start|starten|begint|beginnen|levert|leveren|informeert|informeren|stuurt|sturen|toetst|"
     r"toetsen|rondt|publiceert|publiceren|presenteert|presenteren|treedt|evalueert|evalueren|komt|"
-    r"verzendt|zendt|biedt|vindt\s+plaats|gaat\s+in|aan\s+de\s+slag|stelt|stellen|opent|sluit)\b",
+    r"verzendt|zendt|biedt|vindt\s+plaats|gaat\s+in|aan\s+de\s+slag|stelt|stellen|opent|sluit|"
+    r"stemt\s+in|stemmen\s+in|gaat\s+akkoord|gaan\s+akkoord|verleent|verlenen)\b",
     re.I,
 )
 

@@ -36,7 +36,7 @@ from assistant.types import Document
 
 _LABEL = re.compile(
     r"\b(?:start|einde|eind|deadline|uiterlijk|planning|oplevering|gereed|inwerkingtreding|"
-    r"ingangsdatum|sluitingsdatum|indienen|aanleveren|inleveren)\b",
+    r"ingangsdatum|sluitingsdatum|indienen|aanleveren|inleveren|embargo)\b",
     re.I,
 )
 
@@ -141,8 +141,8 @@ def _is_deadline(
         return False
     if d.prep in {"sinds", "na", "bij"} and not budget_doc:
         return False
-    if d.grain == "nota" and d.prep not in {"bij", "in", "via", "met"}:
-        return False  # "de Najaarsnota 2025 vast te stellen": the document itself, not a moment
+    if d.grain == "nota" and (d.prep not in {"bij", "in", "via", "met"} or not d.explicit_year):
+        return False  # "de Najaarsnota 2025 vast te stellen": the document itself; "in de najaarsnota": which one?
     before = text[max(s, d.start - 30) : d.start]
     if _DATED.search(before):
         return False  # "de raadsinformatiebrief d.d. 12 december 2023": the date names a document

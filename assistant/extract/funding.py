@@ -261,7 +261,10 @@ def _period(
         ):
             value = p  # "in de periode 2024 t/m 2026" (but "2020/2021" is one season, due at its end)
         elif d.grain == "nota" or d.due is None:
-            value = _YEAR.findall(d.text)[-1]  # "bij de Kadernota 2026": the budget year it names
+            ys = _YEAR.findall(d.text)
+            if not ys:
+                continue  # "bij de voorjaarsnota": names no year of its own
+            value = ys[-1]  # "bij de Kadernota 2026": the budget year it names
         else:
             ys = _YEAR.findall(d.text)
             value = ys[-1] if ys and d.range_kind != "range" else str(d.due.year)

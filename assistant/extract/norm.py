@@ -93,7 +93,7 @@ _MODAL = re.compile(r"\b(?:mag|mogen|moet|moeten|dient|dienen|maximaal|ten\s+hoo
 # what makes a limit on a quantity a rule: an obligation, a permission, a requirement, a recommendation
 _RULE_CUE = re.compile(
     r"\b(?:moet|moeten|dient|dienen|mag|mogen|geldt|gelden|verplicht\w*|toegestaan|aanbevolen|"
-    r"te\s+hanteren|\w*eis|\w*eisen|voorwaarde\w*|norm|voorschrift\w*)\b",
+    r"te\s+hanteren|\w*eis|\w*eisen|voorwaarde\w*|norm|voorschrift\w*|beperkt\s+tot|begrensd|toelaatbaar)\b",
     re.I,
 )
 # the sentence that introduces a list: "de volgende tijdelijke maatregelen … geaccepteerd:"

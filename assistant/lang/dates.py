@@ -106,7 +106,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # decembercirculaire, meicirculaire 2023
     ("circulaire", re.compile(rf"{_PREP}\b(?:de{_S})?(?P<mo>{_M})circulaire(?:{_S}(?P<y>{_Y}))?\b", re.I)),
     # bij de Voorjaarsnota 2025, in de kadernota 2026: a budget document of a year
-    ("nota", re.compile(rf"\b(?:de{_S})?(?P<nota>{NOTA_RX}){_S}(?P<y>{_Y})\b", re.I)),
+    ("nota", re.compile(rf"\b(?:de{_S})?(?P<nota>{NOTA_RX})(?:{_S}(?P<y>{_Y}))?\b", re.I)),
     # november 2020, in november, uiterlijk juni
     (
         "month",
@@ -248,8 +248,10 @@ def _interpret(name: str, m: re.Match[str], ref: date | None) -> tuple[date | No
     if name == "nota":
         # a spring or autumn memorandum appears in its own year; a framework memorandum (kadernota)
         # is written the year before the budget year it names, so it gives no date
-        if g["nota"].lower() in IN_YEAR_NOTAS:
-            return date(int(g["y"]), 12, 31), info
+        y, explicit = _year_of(g.get("y"), ref)
+        info["explicit_year"] = explicit
+        if g["nota"].lower() in IN_YEAR_NOTAS and y is not None:
+            return date(y, 12, 31), info
         return None, info
     if name in {"edgemonth", "circulaire", "month"}:
         mo_word = g.get("mo") or g.get("mo2")
