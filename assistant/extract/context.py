@@ -57,8 +57,8 @@ class DocContext:
         sections = dict(doc.headings)
         sections.update(items)
         sections.update((m.start(), m.group().strip()) for m in _QA_LABEL.finditer(doc.text))
-        if doc.fmt == "json-record" and doc.title:
-            sections.setdefault(0, doc.title)
+        if doc.fmt == "json-record":  # a record's text opens with its own title
+            sections.setdefault(0, doc.text.split("\n", 1)[0].strip())
         decisions = bool(items) or (doc.fmt == "json-record" and bool(doc.date))
         return cls(ref, exact, decisions, tuple(sorted(sections.items())))
 

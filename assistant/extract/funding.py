@@ -49,7 +49,7 @@ _POSITION_NEAR = re.compile(
     r"o\.b\.v\.\s+(?:de\s+)?jaarrekening|\bWOZ[- ]?waarde|\bweerstandscapaciteit|\brekening-courant", re.I
 )
 
-_THRESHOLD_SIGN = re.compile(r"(?:[<>‹›≤≥]|\b(?:groter|kleiner|hoger|lager)\s+dan)\s*$", re.I)
+_THRESHOLD_SIGN = re.compile(r"(?:[<>‹›≤≥]|\b(?:groter|kleiner|hoger|lager)\s+dan|\bboven|\bvanaf)\s*$", re.I)
 
 _AT_DATE = re.compile(r"\b\d{1,2}-\d{1,2}-(?:19|20)\d{2}\b")
 

@@ -96,6 +96,10 @@ _RULE_CUE = re.compile(
     r"te\s+hanteren|\w*eis|\w*eisen|voorwaarde\w*|norm|voorschrift\w*|beperkt\s+tot|begrensd|toelaatbaar)\b",
     re.I,
 )
+# a duty attached to a money threshold: "moeten worden gemeld", "is een vergunning verplicht"
+_DUTY = re.compile(
+    r"\b(?:meld\w*|gemeld|rapporte\w*|\w*plicht\w*|verplicht\w*|aanvragen|aangevraagd|vergunning)\b", re.I
+)
 # the sentence that introduces a list: "de volgende tijdelijke maatregelen … geaccepteerd:"
 _RULES_INTRO = re.compile(r"\b(?:maatregel\w*|regels|eisen|voorwaarden|voorschriften|afspraken)\b", re.I)
 _LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|[-–•·▪●◦*])\s")
@@ -183,7 +187,8 @@ def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
         # a maximum, minimum or threshold on a quantity: "een minimale afstandeis van 8 meter"
         bounds = nz.find_bounds(text, s, e)
         if bounds and (_RULE_CUE.search(sentence) or _lead_in_rules(text, s)):
-            anchors.extend(bounds)
+            # a money threshold is a norm only where something must be reported or applied for above it
+            anchors.extend(b for b in bounds if b.unit != "euro" or _DUTY.search(sentence))
     if not anchors:
         return []
     segs = segments(text, s, e, [(x.start, x.end) for x in anchors])

@@ -269,9 +269,17 @@ _BOUND_RX = re.compile(
 )
 
 
+_MONEY_BOUND_BEFORE = re.compile(
+    r"\b(?:(?P<bound>boven|vanaf|meer\s+dan|minder\s+dan|(?:groter|kleiner|hoger|lager)\s+dan|ten\s+hoogste|"
+    r"hoogstens|niet\s+meer\s+dan)|(?P<noun>\w*(?:grens|drempel\w*|limiet))\s+van(?:\s+(?:meer\s+dan|minder\s+dan))?)\s*$",
+    re.I,
+)
+
+
 def find_bounds(text: str, start: int = 0, end: int | None = None) -> list[Bound]:
     """Limits on a quantity in ``text[start:end]`` (absolute offsets): a bound word or a limit noun
-    before a number and a unit of length, weight, time of day, sound or count."""
+    before a number and a unit of length, weight, time of day, sound or count, or before an
+    amount of money (unit ``euro``: a threshold such as ``boven € 10.000``)."""
     end = len(text) if end is None else end
     out = []
     for m in _BOUND_RX.finditer(text, start, end):
@@ -280,4 +288,11 @@ def find_bounds(text: str, start: int = 0, end: int | None = None) -> list[Bound
             continue
         bound = re.sub(r"\s+", " ", (m.group("bound") or m.group("bound2") or m.group("noun") or "").lower())
         out.append(Bound(m.start(), m.end(), v, m.group("unit").lower(), m.group(0), bound))
+    # a threshold in money: "transacties boven € 10.000", "een meldingsgrens van € 50.000"
+    for a in find_amounts(text, start, end):
+        m = _MONEY_BOUND_BEFORE.search(text, max(start, a.start - 40), a.start)
+        if m and not any(b.start < a.end and a.start < b.end for b in out):
+            bound = re.sub(r"\s+", " ", (m.group("bound") or m.group("noun") or "").lower())
+            out.append(Bound(m.start(), a.end, a.value, "euro", text[m.start() : a.end], bound))
+    out.sort(key=lambda b: b.start)
     return out
