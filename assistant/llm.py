@@ -55,7 +55,7 @@ def build_chat_model(settings: Any) -> Any:
     if provider not in PROVIDERS or not model:
         raise ConfigError(
             f"llm {spec!r} is not understood; use ollama:<model>, openai:<model> or llamacpp:<file.gguf> "
-            '(or "" for extractive answers)'
+            "(or \"\" for extractive answers)"
         )
     timeout = float(settings.llm_timeout_s)
     temperature = float(settings.llm_temperature)
@@ -64,11 +64,7 @@ def build_chat_model(settings: Any) -> Any:
             from langchain_ollama import ChatOllama
         except ImportError as e:
             raise ModelUnavailable("llm ollama:… needs langchain-ollama: pip install langchain-ollama") from e
-        kwargs: dict[str, Any] = {
-            "model": model,
-            "temperature": temperature,
-            "client_kwargs": {"timeout": timeout},
-        }
+        kwargs: dict[str, Any] = {"model": model, "temperature": temperature, "client_kwargs": {"timeout": timeout}}
         if settings.llm_base_url:
             kwargs["base_url"] = settings.llm_base_url
         return ChatOllama(**kwargs)
@@ -76,9 +72,7 @@ def build_chat_model(settings: Any) -> Any:
         return _openai(model, settings.llm_base_url, settings.llm_api_key_env, timeout, temperature)
     # llamacpp: a server first (the usual set-up), else llama-cpp-python in-process
     if settings.llm_base_url:
-        return _openai(
-            Path(model).name, settings.llm_base_url, settings.llm_api_key_env, timeout, temperature
-        )
+        return _openai(Path(model).name, settings.llm_base_url, settings.llm_api_key_env, timeout, temperature)
     try:
         import llama_cpp  # noqa: F401
     except ImportError as e:
@@ -127,9 +121,7 @@ def _llama_cpp_chat(model_path: str, temperature: float) -> Any:  # pragma: no c
         def _llm_type(self) -> str:
             return "llama-cpp-python"
 
-        def _generate(
-            self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
-        ) -> ChatResult:
+        def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any) -> ChatResult:
             out = llm.create_chat_completion(
                 messages=[{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages],
                 temperature=temperature,
@@ -217,21 +209,14 @@ class ClaimChecker:
     """
 
     def __init__(
-        self,
-        *,
-        min_coverage: float = 0.5,
-        min_overlap: float = 0.5,
-        min_cosine: float = 0.84,
-        embedder: Any = None,
+        self, *, min_coverage: float = 0.5, min_overlap: float = 0.5, min_cosine: float = 0.84, embedder: Any = None
     ) -> None:
         self.min_coverage = min_coverage
         self.min_overlap = min_overlap
         self.min_cosine = min_cosine
         self.embedder = embedder
 
-    def check(
-        self, claim: Claim, passages: Sequence[Passage], documents: dict[str, Document]
-    ) -> tuple[Citation | None, str]:
+    def check(self, claim: Claim, passages: Sequence[Passage], documents: dict[str, Document]) -> tuple[Citation | None, str]:
         """The citation for ``claim`` (None when unsupported) and, if None, why."""
         if not claim.cites:
             return None, "no [n] citation"
@@ -285,9 +270,7 @@ class ClaimChecker:
         cov = verify(sentence, doc, span, 0.0)
         return Citation(span, sentence, cov.coverage if cov else round(1.0 / mine_n, 4))
 
-    def check_all(
-        self, claims: Sequence[Claim], passages: Sequence[Passage], documents: dict[str, Document]
-    ) -> Checked:
+    def check_all(self, claims: Sequence[Claim], passages: Sequence[Passage], documents: dict[str, Document]) -> Checked:
         out = Checked()
         for c in claims:
             cit, why = self.check(c, passages, documents)
@@ -313,9 +296,7 @@ def format_passages(passages: Sequence[Passage], documents: dict[str, Document])
     return "\n\n".join(lines)
 
 
-def build_prompt(
-    question: str, passages: Sequence[Passage], documents: dict[str, Document], lang: str
-) -> str:
+def build_prompt(question: str, passages: Sequence[Passage], documents: dict[str, Document], lang: str) -> str:
     template = PROMPT_FILE.read_text("utf-8")
     language = "English" if lang == "en" else "Nederlands (Dutch)"
     return template.format(
@@ -343,9 +324,7 @@ class LlmAnswerer:
     :param checker: the sentence check; default ``ClaimChecker()``.
     """
 
-    def __init__(
-        self, chat_model: Any, *, timeout_s: float = 60.0, checker: ClaimChecker | None = None
-    ) -> None:
+    def __init__(self, chat_model: Any, *, timeout_s: float = 60.0, checker: ClaimChecker | None = None) -> None:
         if timeout_s <= 0:
             raise ValueError(f"timeout_s must be positive, not {timeout_s}")
         self.chat_model = chat_model
@@ -386,9 +365,7 @@ class LlmAnswerer:
             notice = (
                 f"{len(checked.dropped)} zin(nen) zonder steun in de bronnen weggelaten / "
                 f"unsupported sentence(s) dropped: "
-                + "; ".join(
-                    f"{s[:80]!r} ({r})" for s, r in zip(checked.dropped, checked.reasons, strict=True)
-                )
+                + "; ".join(f"{s[:80]!r} ({r})" for s, r in zip(checked.dropped, checked.reasons, strict=True))
             )
         return LlmResult(
             True,
@@ -443,13 +420,8 @@ class LlmAnswerer:
             if not kept:
                 yield LlmResult(False, notice=_failed(f"{type(e).__name__}: {str(e)[:200]}"))
                 return
-            yield LlmResult(
-                True,
-                text=" ".join(kept),
-                citations=tuple(cites),
-                dropped=tuple(dropped),
-                notice=_failed(f"{type(e).__name__} midway; the verified part is shown"),
-            )
+            yield LlmResult(True, text=" ".join(kept), citations=tuple(cites), dropped=tuple(dropped),
+                            notice=_failed(f"{type(e).__name__} midway; the verified part is shown"))
             return
         if is_no_answer(buf):
             yield LlmResult(True, declined=True)
@@ -458,24 +430,16 @@ class LlmAnswerer:
             if (piece := verify(c)) is not None:
                 yield piece
         if not kept:
-            yield LlmResult(
-                False,
-                dropped=tuple(dropped),
-                notice=(
-                    "geen enkele zin van het taalmodel werd door de bronnen gesteund; extractief antwoord / "
-                    "no sentence of the model was supported by the sources, extractive answer"
-                ),
-            )
+            yield LlmResult(False, dropped=tuple(dropped), notice=(
+                "geen enkele zin van het taalmodel werd door de bronnen gesteund; extractief antwoord / "
+                "no sentence of the model was supported by the sources, extractive answer"))
             return
         notice = ""
         if dropped:
-            notice = (
-                f"{len(dropped)} zin(nen) zonder steun weggelaten / unsupported sentence(s) dropped: "
-                + "; ".join(f"{s[:80]!r} ({r})" for s, r in zip(dropped, reasons, strict=True))
+            notice = f"{len(dropped)} zin(nen) zonder steun weggelaten / unsupported sentence(s) dropped: " + "; ".join(
+                f"{s[:80]!r} ({r})" for s, r in zip(dropped, reasons, strict=True)
             )
-        yield LlmResult(
-            True, text=" ".join(kept), citations=tuple(cites), dropped=tuple(dropped), notice=notice
-        )
+        yield LlmResult(True, text=" ".join(kept), citations=tuple(cites), dropped=tuple(dropped), notice=notice)
 
     def _call(self, fn: Callable[[], str]) -> str:
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="bronwijs-llm")

@@ -66,9 +66,7 @@ def answer_to_text(answer: Answer, *, page_labels: dict[str, tuple[str, ...]] | 
                 seen.add(key)
                 head = f"[{numbers[key]}] {_where(c.span, label(c.span))}: "
                 lines.append(
-                    textwrap.fill(
-                        f"“{_one_line(c.span.text)}”", WIDTH, initial_indent=head, subsequent_indent="    "
-                    )
+                    textwrap.fill(f"“{_one_line(c.span.text)}”", WIDTH, initial_indent=head, subsequent_indent="    ")
                 )
     extra = []
     if answer.mode and answer.mode != "extractive":
@@ -93,7 +91,5 @@ def _passages(passages: tuple[Passage, ...], label) -> list[str]:  # type: ignor
     out = []
     for i, p in enumerate(passages[:3], 1):
         head = f"{i}. {_where(p.span, label(p.span))}: "
-        out.append(
-            textwrap.fill(_one_line(p.span.text, 240), WIDTH, initial_indent=head, subsequent_indent="    ")
-        )
+        out.append(textwrap.fill(_one_line(p.span.text, 240), WIDTH, initial_indent=head, subsequent_indent="    "))
     return out

@@ -138,15 +138,11 @@ class HybridRetriever:
 
     # --- the public verbs -------------------------------------------------------------------
 
-    def run(
-        self, question: str, k: int | None = None, allowed_rows: np.ndarray | None = None
-    ) -> list[Passage]:
+    def run(self, question: str, k: int | None = None, allowed_rows: np.ndarray | None = None) -> list[Passage]:
         """The ``k`` best passages for ``question`` among ``allowed_rows`` (None: all)."""
         return self.search(question, k, allowed_rows).passages
 
-    def search(
-        self, question: str, k: int | None = None, allowed_rows: np.ndarray | None = None
-    ) -> Retrieval:
+    def search(self, question: str, k: int | None = None, allowed_rows: np.ndarray | None = None) -> Retrieval:
         """Like ``run``, keeping the query vector and both sides' scores for the answerer."""
         k = k or self.top_k
         if allowed_rows is not None and len(allowed_rows) == 0:
@@ -212,14 +208,12 @@ class HybridRetriever:
             try:
                 from sentence_transformers import CrossEncoder
             except ImportError as e:  # pragma: no cover - a declared dependency
-                raise ConfigError(
-                    "reranker needs sentence-transformers: pip install sentence-transformers"
-                ) from e
+                raise ConfigError("reranker needs sentence-transformers: pip install sentence-transformers") from e
             try:
                 self._reranker = CrossEncoder(self.reranker_name)
             except Exception as e:  # noqa: BLE001 - any load failure is the user's setting
                 raise ConfigError(
                     f"reranker {self.reranker_name!r} cannot be loaded ({type(e).__name__}: {e}); "
-                    'set reranker to a local cross-encoder folder or to ""'
+                    "set reranker to a local cross-encoder folder or to \"\""
                 ) from e
         return self._reranker

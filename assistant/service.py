@@ -227,10 +227,7 @@ class Assistant:
             text = decline_text(lang)
         if self.settings.llm:
             if chat is None:
-                mode, notice = (
-                    "extractive-fallback",
-                    f"taalmodel niet beschikbaar / LLM unavailable: {self._chat_error}",
-                )
+                mode, notice = "extractive-fallback", f"taalmodel niet beschikbaar / LLM unavailable: {self._chat_error}"
             else:
                 from assistant.llm import LlmAnswerer, model_label
 
@@ -244,26 +241,14 @@ class Assistant:
                             yield piece
                         else:
                             result = piece
-                    if (
-                        result is not None and not result.ok and shown
-                    ):  # pragma: no cover - stream guards this
+                    if result is not None and not result.ok and shown:  # pragma: no cover - stream guards this
                         result = None
                 else:
                     result = llm.answer(query, passages, index.documents, lang=lang)
                 if result is not None and result.ok and result.declined:
-                    mode, text, declined, citations = (
-                        model_label(chat, self.settings.llm),
-                        decline_text(lang),
-                        True,
-                        (),
-                    )
+                    mode, text, declined, citations = model_label(chat, self.settings.llm), decline_text(lang), True, ()
                 elif result is not None and result.ok:
-                    mode, text, declined, citations = (
-                        model_label(chat, self.settings.llm),
-                        result.text,
-                        False,
-                        result.citations,
-                    )
+                    mode, text, declined, citations = model_label(chat, self.settings.llm), result.text, False, result.citations
                     notice = result.notice
                 else:
                     mode = "extractive-fallback"
@@ -355,17 +340,9 @@ def sort_items(items: list[Any], sort: str) -> list[Any]:
     if sort == "doc":
         return sorted(items, key=lambda i: (i.doc, i.char_start))
     if sort == "due":
-        return sorted(
-            items, key=lambda i: (_field(i, "due") is None, str(_field(i, "due") or ""), i.doc, i.char_start)
-        )
+        return sorted(items, key=lambda i: (_field(i, "due") is None, str(_field(i, "due") or ""), i.doc, i.char_start))
     return sorted(
-        items,
-        key=lambda i: (
-            _field(i, "amount_eur") is None,
-            -float(_field(i, "amount_eur") or 0),
-            i.doc,
-            i.char_start,
-        ),
+        items, key=lambda i: (_field(i, "amount_eur") is None, -float(_field(i, "amount_eur") or 0), i.doc, i.char_start)
     )
 
 
