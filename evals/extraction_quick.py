@@ -123,7 +123,8 @@ def _f(v: Any) -> str:
     return "  -  " if v is None else f"{v:.3f}"
 
 
-def render(result: dict[str, Any], *, blind: bool, out: Any = sys.stdout) -> None:
+def render(result: dict[str, Any], *, blind: bool, out: Any = None) -> None:
+    out = out or sys.stdout
     def line(name: str, g: dict[str, Any]) -> None:
         print(
             f"{name:<10} P {_f(g['precision'])}  R {_f(g['recall'])}  F1 {_f(g['f1'])}  "
