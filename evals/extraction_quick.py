@@ -125,6 +125,7 @@ def _f(v: Any) -> str:
 
 def render(result: dict[str, Any], *, blind: bool, out: Any = None) -> None:
     out = out or sys.stdout
+
     def line(name: str, g: dict[str, Any]) -> None:
         print(
             f"{name:<10} P {_f(g['precision'])}  R {_f(g['recall'])}  F1 {_f(g['f1'])}  "

@@ -24,7 +24,6 @@ from assistant.extract.context import (
     DocContext,
     _fields_actor,
     _is_past,
-    _is_question,
     _tense,
     anchor_clause,
     local_clause,
@@ -95,8 +94,6 @@ def find_deadlines(
     text = doc.text
     sentence = text[s:e]
     accepted: list[tuple[nz.Due | nz.Limit, date | None]] = []
-    if _is_question(text, s, e):
-        return []  # "Bent u bereid … voor 1 juli …?": a question, not a commitment
     for d in nz.find_dues(text, s, e, ctx.ref):
         if _is_deadline(text, ctx, s, e, d, amounts, sentence):
             accepted.append((d, d.due))

@@ -202,8 +202,8 @@ def _is_position(text: str, s: int, e: int, qs: int, qe: int, a: nz.Amount) -> b
 _SLASH_YEARS = re.compile(r"\d{4}\s*/\s*\d{2,4}")
 # a budget document or scheme of a year: "Voorjaarsnota 2025", "subsidiebudget 2023", "subsidieregeling … 2025"
 _BUDGET_YEAR = re.compile(
-    r"\b(?:\w*nota|\w*begroting\w*|\w*budget\w*|\w*plafonds?|\w*regeling|jaarschijf|boekjaar|jaarrekening)"
-    r"(?:\s+[\w’'-]+){0,3}?\s+(?P<y>(?:19|20)\d{2})\b(?![-–/]\d)",
+    r"\b(?:(?:\w*nota|\w*begroting\w*|\w*budget\w*|\w*plafonds?|\w*regeling|\w*raming|subsidie\w*|jaarschijf|"
+    r"boekjaar|jaarrekening)(?:\s+[\w’'-]+){0,3}?|over)\s+(?P<y>(?:19|20)\d{2})\b(?![-–/]\d)",
     re.I,
 )
 # a year in a title that is not part of a date: "Ophoging subsidiebudget 2023", not "dd 20 dec 2022"
@@ -275,15 +275,10 @@ def _period(
             value = f"{value}-{more.group('y')}"  # "€ 75.000 in 2024 en 2025": both years
         dist = d.start - a.end if d.start >= a.end else a.start - d.end
         cands.append((dist, value))
-    if not structural:
-        for m in re.finditer(r"\b(?P<w>\w+)\s+(?P<y>(?:19|20)\d{2})\b(?![-–]\d)", seg):
-            w = m.group("w").lower()
-            if w == "over" or re.fullmatch(
-                r"\w*(?:plafond|begroting|budget|raming|jaarschijf|boekjaar|subsidie\w*)", w
-            ):
-                st = qs + m.start()
-                dist = st - a.end if st >= a.end else a.start - (qs + m.end())
-                cands.append((dist, m.group("y")))
+    if not structural:  # "subsidieplafond 2024", "huurkosten over 2024": the year the money is for
+        for m in _BUDGET_YEAR.finditer(text, qs, qe):
+            dist = m.start() - a.end if m.start() >= a.end else a.start - m.end()
+            cands.append((dist, m.group("y")))
     if not cands:
         return None
     return min(cands, key=lambda c: c[0])[1]

@@ -15,7 +15,6 @@ from assistant.extract.context import (
     Candidate,
     _drop_brackets,
     _fields_actor,
-    _is_question,
     _words,
     anchor_clause,
     local_clause,
@@ -135,8 +134,8 @@ def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
     sentence = text[s:e]
     if _NOT_NORM.search(sentence) and not re.search(r"\bbinnen\b|termijn", sentence, re.I):
         return []
-    if _is_question(text, s, e) or _REPORTED_FINDING.search(sentence):
-        return []  # a question asks, a reported finding describes: neither sets a standard
+    if _REPORTED_FINDING.search(sentence):
+        return []  # a reported finding describes, it sets no standard (questions never get here)
     anchors: list[nz.Limit | nz.Share | nz.Bound] = []
     for lim in nz.find_time_limits(text, s, e):
         ls, le = local_clause(text, s, e, lim.start, lim.end)
@@ -164,12 +163,6 @@ def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
             continue  # "voor een periode van zes weken ter inzage": only a period to respond in is a norm
         if lim.lead == "per" and not _MODAL.search(clause):
             continue  # "slechts 3 dagen per jaar verkocht mag worden": a cap only where a rule sets it
-        if (
-            lim.lead == "binnen"
-            and re.search(r"\b(?:zal|zullen)\b", clause, re.I)
-            and not nz.find_shares(text, s, e)
-        ):
-            continue  # "wij zullen binnen vier maanden …": a one-off step, not a standard
         anchors.append(lim)
     normative = None
     if not anchors:
