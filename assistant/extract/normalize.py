@@ -269,6 +269,8 @@ _BOUND_RX = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+_MONEY_MARK = re.compile(r"€|\beuro\b|\bEUR\b", re.I)
 _MONEY_BOUND_BEFORE = re.compile(
     r"\b(?:(?P<bound>boven|vanaf|meer\s+dan|minder\s+dan|(?:groter|kleiner|hoger|lager)\s+dan|ten\s+hoogste|"
     r"hoogstens|niet\s+meer\s+dan)|(?P<noun>\w*(?:grens|drempel\w*|limiet))\s+van(?:\s+(?:meer\s+dan|minder\s+dan))?)\s*$",
@@ -281,7 +283,9 @@ def find_bounds(text: str, start: int = 0, end: int | None = None) -> list[Bound
     before a number and a unit of length, weight, time of day, sound or count, or before an
     amount of money (unit ``euro``: a threshold such as ``boven € 10.000``)."""
     end = len(text) if end is None else end
-    out = []
+    out: list[Bound] = []
+    if not _DIGIT.search(text, start, end):
+        return out
     for m in _BOUND_RX.finditer(text, start, end):
         v = parse_number(m.group("qty"))
         if v is None:
@@ -289,7 +293,8 @@ def find_bounds(text: str, start: int = 0, end: int | None = None) -> list[Bound
         bound = re.sub(r"\s+", " ", (m.group("bound") or m.group("bound2") or m.group("noun") or "").lower())
         out.append(Bound(m.start(), m.end(), v, m.group("unit").lower(), m.group(0), bound))
     # a threshold in money: "transacties boven € 10.000", "een meldingsgrens van € 50.000"
-    for a in find_amounts(text, start, end):
+    money = _MONEY_MARK.search(text, start, end) is not None
+    for a in find_amounts(text, start, end) if money else ():
         m = _MONEY_BOUND_BEFORE.search(text, max(start, a.start - 40), a.start)
         if m and not any(b.start < a.end and a.start < b.end for b in out):
             bound = re.sub(r"\s+", " ", (m.group("bound") or m.group("noun") or "").lower())

@@ -48,6 +48,8 @@ _NOT_MONEY_ROW = re.compile(
 
 def _row_amounts(text: str, s: int, e: int) -> list[nz.Amount]:
     """Figures without a euro sign that end the rows of a table about money ("Taakveld 6.1 25.000")."""
+    if "\n" not in text[s:e]:
+        return []  # a table's rows are lines
     rows = [
         r
         for r in nz.find_row_figures(text, s, e)
