@@ -190,8 +190,9 @@ def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
         if qe <= qs:
             continue
         seg = text[qs:qe]
-        if isinstance(x, nz.Bound):
-            w, share = None, None
+        if isinstance(x, nz.Bound):  # "ten minste acht weken voor het evenement": a time limit too
+            unit = nz.TIME_UNITS.get(x.unit)
+            w, share = (Within(value=x.value, unit=unit) if unit else None), None  # type: ignore[arg-type]
         elif isinstance(x, nz.Limit):
             w = Within(value=x.value, unit=x.unit)  # type: ignore[arg-type]
             shares = [

@@ -47,6 +47,7 @@ __all__ = [
     "table_multiplier",
     "table_unit_end",
     "within",
+    "TIME_UNITS",
 ]
 
 _Y = YEAR_RX
@@ -180,6 +181,8 @@ _LIMIT_RX = re.compile(
     rf"\s+(?:(?:uiterlijk|maximaal|ten\s+hoogste|hooguit|minimaal|ten\s+minste)\s+)?{_QTY}\s+{_UNIT}\b",
     re.I,
 )
+# a period of public inspection without a lead: "ligt zes weken ter inzage" (the lead is "periode")
+_INSPECTION_RX = re.compile(rf"\b{_QTY}\s+{_UNIT}\s+(?:lang\s+)?ter\s+inzage\b", re.I)
 # a number of days in a calendar period: "slechts 3 dagen per jaar" (the lead is "per")
 _PER_PERIOD_RX = re.compile(rf"\b{_QTY}\s+{_UNIT}\s+per\s+(?:jaar|kalenderjaar|maand|week)\b", re.I)
 _HALF_YEAR = re.compile(r"\b(?P<lead>binnen|ieder|iedere|elk|elke|na)\s+(?:een\s+)?half\s+jaar\b", re.I)
@@ -212,6 +215,10 @@ def find_time_limits(text: str, start: int = 0, end: int | None = None) -> list[
         if lead in {"iedere", "elk", "elke"}:
             lead = "ieder"
         out.append(Limit(m.start(), m.end(), v[0], v[1], m.group(0), lead))
+    for m in _INSPECTION_RX.finditer(text, start, end):
+        v = _limit(m.group("qty"), m.group("unit"))
+        if v is not None and not any(x.start < m.end() and m.start() < x.end for x in out):
+            out.append(Limit(m.start(), m.end(), v[0], v[1], m.group(0), "periode"))
     for m in _PER_PERIOD_RX.finditer(text, start, end):
         v = _limit(m.group("qty"), m.group("unit"))
         if v is not None and not any(x.start < m.end() and m.start() < x.end for x in out):
@@ -253,7 +260,8 @@ class Bound:
 
 _QTY_UNIT = (
     r"(?P<unit>kilometer|km|meter|m|centimeter|cm|millimeter|mm|kilogram|kilo|kg|gram|ton|liter|"
-    r"minuten|minuut|uren|uur|seconden|decibel|dB(?:\(A\))?|graden|personen|bezoekers|m2|m²|m3|m³|hectare)"
+    r"minuten|minuut|uren|uur|seconden|decibel|dB(?:\(A\))?|graden|personen|bezoekers|m2|m²|m3|m³|hectare|"
+    r"werkdagen|dagen|dag|weken|week|maanden|maand|jaren|jaar)"
 )
 _QTY_BOUND = (
     r"(?P<bound>minimaal|minimale|maximaal|maximale|ten\s+minste|tenminste|minstens|ten\s+hoogste|hoogstens|"

@@ -39,6 +39,19 @@ def test_a_period_to_respond_in_is_a_norm_with_its_length():
     assert _norms("Het project loopt gedurende zes weken in de zomer.") == []
 
 
+@pytest.mark.parametrize(
+    "text, within",
+    [
+        ("Het ontwerp ligt zes weken ter inzage.", (6, "week")),
+        ("De aanvraag dient ten minste acht weken voor het evenement te worden ingediend.", (8, "week")),
+    ],
+)
+def test_a_time_limit_without_binnen_is_a_norm_with_its_length(text, within):
+    (it,) = _norms(text)
+    assert (it.fields.within.value, it.fields.within.unit) == within
+    assert _norms("Hij woont al meer dan 10 jaar in de gemeente.") == []  # no rule, a description
+
+
 def test_a_money_threshold_with_a_duty_is_a_norm_and_not_funding():
     doc = Document(
         doc="t.txt", sha256="0" * 64, text="Transacties boven € 15.000 moeten worden gemeld.", date=None
