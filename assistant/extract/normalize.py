@@ -277,7 +277,6 @@ _BOUND_RX = re.compile(
 )
 
 
-_DIGIT = re.compile(r"\d")
 _MONEY_MARK = re.compile(r"€|\beuro\b|\bEUR\b", re.I)
 _MONEY_BOUND_BEFORE = re.compile(
     r"\b(?:(?P<bound>boven|vanaf|meer\s+dan|minder\s+dan|(?:groter|kleiner|hoger|lager)\s+dan|ten\s+hoogste|"
@@ -292,8 +291,6 @@ def find_bounds(text: str, start: int = 0, end: int | None = None) -> list[Bound
     amount of money (unit ``euro``: a threshold such as ``boven € 10.000``)."""
     end = len(text) if end is None else end
     out: list[Bound] = []
-    if not _DIGIT.search(text, start, end):
-        return out
     for m in _BOUND_RX.finditer(text, start, end):
         v = parse_number(m.group("qty"))
         if v is None:
