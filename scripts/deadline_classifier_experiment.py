@@ -131,7 +131,7 @@ def main() -> None:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     X, y, rule, groups = candidates(args.gold, args.corpus)
     print(f"candidates {len(y)}, positive {int(y.sum())}, documents {len(set(groups))}")
-    print("rules       P %.3f R %.3f F1 %.3f" % prf(rule, y))
+    print("rules       P {:.3f} R {:.3f} F1 {:.3f}".format(*prf(rule, y)))
     for with_rule in (False, True):
         cols = X if with_rule else X[:, :-1]
         pred = np.zeros_like(y)
@@ -139,7 +139,8 @@ def main() -> None:
             m = LogisticRegression(C=1.0, max_iter=2000).fit(cols[tr], y[tr])
             pred[te] = (m.predict_proba(cols[te])[:, 1] >= 0.5).astype(int)
         name = "LR+rule" if with_rule else "LR"
-        print(f"{name:<11} P %.3f R %.3f F1 %.3f   (5-fold, grouped by document)" % prf(pred, y))
+        p, r, f1 = prf(pred, y)
+        print(f"{name:<11} P {p:.3f} R {r:.3f} F1 {f1:.3f}   (5-fold, grouped by document)")
     print("per document where rules and LR+rule differ:", Counter(groups[pred != rule]).most_common(5))
 
 
