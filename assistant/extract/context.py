@@ -231,7 +231,8 @@ _ACTION = re.compile(
     r"start|starten|begint|beginnen|levert|leveren|informeert|informeren|stuurt|sturen|toetst|"
     r"toetsen|rondt|publiceert|publiceren|presenteert|presenteren|treedt|evalueert|evalueren|komt|"
     r"verzendt|zendt|biedt|vindt\s+plaats|gaat\s+in|aan\s+de\s+slag|stelt|stellen|opent|sluit|"
-    r"stemt\s+in|stemmen\s+in|gaat\s+akkoord|gaan\s+akkoord|verleent|verlenen)\b",
+    r"stemt\s+in|stemmen\s+in|gaat\s+akkoord|gaan\s+akkoord|verleent|verlenen|"
+    r"informeer|stuur|kom\s+(?:ik|wij|we)\b[^.]*\bterug|komen\s+(?:wij|we)\b[^.]*\bterug)\b",
     re.I,
 )
 

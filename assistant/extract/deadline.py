@@ -136,7 +136,8 @@ def _is_deadline(
     budget_doc = d.grain == "nota" or "circulaire" in d.text.lower()  # "bij de Voorjaarsnota 2025"
     if (d.due is None and d.grain != "nota") or d.relative in {"vorig", "vorige", "afgelopen"}:
         return False
-    if d.prep in {"sinds", "na", "bij"} and not budget_doc:
+    after_season = d.prep == "na" and d.grain == "season"  # "na de zomer informeer ik de Kamer"
+    if d.prep in {"sinds", "na", "bij"} and not (budget_doc or after_season):
         return False
     if d.grain == "nota" and (d.prep not in {"bij", "in", "via", "met"} or not d.explicit_year):
         return False  # "de Najaarsnota 2025 vast te stellen": the document itself; "in de najaarsnota": which one?

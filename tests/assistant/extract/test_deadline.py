@@ -29,6 +29,8 @@ def _dues(text: str, when: str = "2024-03-05") -> list[str | None]:
         ("Uw Kamer wordt voor het zomerreces geïnformeerd.", "2024-06-30"),
         ("De extra raadsvergadering te houden op maandag 22 april 2024.", "2024-04-22"),
         ("Het college stemt in met de verlenging van de overeenkomst tot 31 december 2025.", "2025-12-31"),
+        ("Over de uitkomsten informeer ik de Kamer na de zomer.", "2024-09-30"),
+        ("Op de gevolgen kom ik na de zomer terug.", "2024-09-30"),
     ],
 )
 def test_deadlines_of_decision_lists(text, due):
