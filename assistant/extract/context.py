@@ -35,8 +35,9 @@ _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 # an agenda item's number and title just before its "Besluit:" ("10.1 Ophoging subsidiebudget 2023")
 _ITEM_NUMBER = re.compile(r"(?<![\w.,])\d{1,2}(?:\.[0-9a-z]{1,2}){1,3}\.?\s+(?=[A-Z])")
-# the labels of written questions and their answers on a line of their own: "Vraag 3", "Antwoord 3"
-_QA_LABEL = re.compile(r"(?m)^[ \t]*(?:Vraag|Antwoord)[ \t]+\d{1,3}[ \t]*$")
+# the labels of written questions and their answers at the start of a line: "Vraag 3", "Antwoord 3"
+# ("Vraag 3, 4 en 5 Deelt u …": a label for several may be glued to the text it labels)
+_QA_LABEL = re.compile(r"(?m)^[ \t]*(?:Vraag|Antwoord)[ \t]+\d{1,3}(?:(?:,|[ \t]+en)[ \t]+\d{1,3})*\b")
 _DECISION_LABEL = re.compile(r"\bBesluit\s*:", re.I)
 
 

@@ -31,6 +31,12 @@ def test_written_questions_are_sectioned_by_their_labels():
     assert ctx.section(text.index("Ja."))[2] == "Antwoord 1"
 
 
+def test_a_label_for_several_questions_glued_to_its_text_still_starts_a_section():
+    text = "Vraag 3\n\nKunt u dat toelichten?\n\nAntwoord 3, 4 en 5 Het kabinet zal dit in juni 2025 doen.\n"
+    ctx = DocContext.of(Document(doc="k.pdf", sha256="0" * 64, text=text))
+    assert ctx.section(text.index("Het kabinet"))[2] == "Antwoord 3, 4 en 5"
+
+
 def test_real_decision_lists_are_recognised_and_letters_are_not():
     for d in shared_docs("train", "besluitenlijst_*.pdf"):
         assert DocContext.of(d).decisions, d.doc
