@@ -92,7 +92,8 @@ _MODAL = re.compile(r"\b(?:mag|mogen|moet|moeten|dient|dienen|maximaal|ten\s+hoo
 # what makes a limit on a quantity a rule: an obligation, a permission, a requirement, a recommendation
 _RULE_CUE = re.compile(
     r"\b(?:moet|moeten|dient|dienen|mag|mogen|geldt|gelden|verplicht\w*|toegestaan|aanbevolen|"
-    r"te\s+hanteren|\w*eis|\w*eisen|voorwaarde\w*|norm|voorschrift\w*|beperkt\s+tot|begrensd|toelaatbaar)\b",
+    r"te\s+hanteren|\w*eis|\w*eisen|voorwaarde\w*|norm|voorschrift\w*|beperkt\s+tot|begrensd|toelaatbaar|"
+    r"\w*plicht\w*|verbod\w*|verboden|geslotenverklaring|gesloten\s+(?:te\s+)?verklaren|gesloten\s+verklaard)\b",
     re.I,
 )
 # a duty attached to a money threshold: "moeten worden gemeld", "is een vergunning verplicht"

@@ -259,17 +259,21 @@ class Bound:
 
 
 _QTY_UNIT = (
-    r"(?P<unit>kilometer|km|meter|m|centimeter|cm|millimeter|mm|kilogram|kilo|kg|gram|ton|liter|"
+    r"(?P<unit>km/u|km/h|kilometer\s+per\s+uur|km\s+per\s+uur|kilometer|km|meter|m|centimeter|cm|millimeter|mm|kilogram|kilo|kg|gram|ton|liter|"
     r"minuten|minuut|uren|uur|seconden|decibel|dB(?:\(A\))?|graden|personen|bezoekers|m2|m²|m3|m³|hectare|"
     r"werkdagen|dagen|dag|weken|week|maanden|maand|jaren|jaar)"
 )
 _QTY_BOUND = (
     r"(?P<bound>minimaal|minimale|maximaal|maximale|ten\s+minste|tenminste|minstens|ten\s+hoogste|hoogstens|"
     r"niet\s+meer\s+dan|niet\s+minder\s+dan|meer\s+dan|minder\s+dan|"
-    r"(?:groter|kleiner|hoger|lager)\s+dan(?:\s+of\s+gelijk\s+aan)?)"
+    r"(?:groter|kleiner|hoger|lager|zwaarder|lichter|breder|smaller|langer|korter)\s+dan(?:\s+of\s+gelijk\s+aan)?|"
+    r"boven)"
 )
 # a limit noun names the bound itself: "afstandeis", "veiligheidsafstand", "grenswaarde", "plafond"
-_QTY_NOUN = r"(?P<noun>\w*(?:afstand|afstandeis|grens|grenswaarde|limiet|norm|eis|drempel|maximum|minimum|brandwerendheid))"
+_QTY_NOUN = (
+    r"(?P<noun>\w*(?:afstand|afstandeis|grens|grenswaarde|limiet|norm|eis|drempel|maximum|minimum|brandwerendheid|"
+    r"gewicht|snelheid|hoogte|breedte|lengte))"
+)
 _BOUND_RX = re.compile(
     rf"\b(?:{_QTY_BOUND}\s+(?:\w+\s+(?:van\s+)?)?|{_QTY_NOUN}\s+van\s+(?:{_QTY_BOUND.replace('?P<bound>', '?P<bound2>')}\s+)?)"
     rf"(?P<qty>{DIGITS_RX}|{NUMBER_WORDS})\s*{_QTY_UNIT}(?!\w)",
@@ -277,6 +281,22 @@ _BOUND_RX = re.compile(
 )
 
 
+# the bounds that make a number of days, weeks, months or years a limit ("ten minste acht weken")
+_TIME_BOUNDS = frozenset(
+    {
+        "minimaal",
+        "minimale",
+        "maximaal",
+        "maximale",
+        "ten minste",
+        "tenminste",
+        "minstens",
+        "ten hoogste",
+        "hoogstens",
+        "niet meer dan",
+        "niet minder dan",
+    }
+)
 _MONEY_MARK = re.compile(r"€|\beuro\b|\bEUR\b", re.I)
 _MONEY_BOUND_BEFORE = re.compile(
     r"\b(?:(?P<bound>boven|vanaf|meer\s+dan|minder\s+dan|(?:groter|kleiner|hoger|lager)\s+dan|ten\s+hoogste|"
@@ -296,7 +316,10 @@ def find_bounds(text: str, start: int = 0, end: int | None = None) -> list[Bound
         if v is None:
             continue
         bound = re.sub(r"\s+", " ", (m.group("bound") or m.group("bound2") or m.group("noun") or "").lower())
-        out.append(Bound(m.start(), m.end(), v, m.group("unit").lower(), m.group(0), bound))
+        unit = m.group("unit").lower()
+        if unit in TIME_UNITS and bound not in _TIME_BOUNDS:
+            continue  # "langer dan 14 dagen", "boven 65 jaar": a comparison or an age, not a time limit
+        out.append(Bound(m.start(), m.end(), v, unit, m.group(0), bound))
     # a threshold in money: "transacties boven € 10.000", "een meldingsgrens van € 50.000"
     money = _MONEY_MARK.search(text, start, end) is not None
     for a in find_amounts(text, start, end) if money else ():

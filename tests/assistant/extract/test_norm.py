@@ -24,6 +24,9 @@ def _norms(text: str, date: str = "2025-03-04") -> list:
         "Een terras mag niet groter zijn dan 40 m2 en moet ten minste 1,5 meter vrije doorgang laten.",
         "Voertuigen zwaarder dan 7,5 ton mogen de brug niet passeren; het gewicht is beperkt tot maximaal 7,5 ton.",
         "De opslag moet een brandwerendheid hebben van ten minste 30 minuten.",
+        "Een geslotenverklaring in te stellen voor vrachtauto's zwaarder dan 3,5 ton op de Dorpsstraat.",
+        "Op de Dorpsstraat geldt een maximumsnelheid van 30 km/u.",
+        "Voor de opslag van meer dan 100 kg geldt een meldplicht.",
     ],
 )
 def test_a_maximum_or_minimum_someone_must_keep_to_is_a_norm(text):
@@ -77,6 +80,8 @@ def test_list_items_under_an_introduction_of_measures_are_norms():
         "Het aantal meldingen is met meer dan 12% gestegen ten opzichte van vorig jaar.",  # a statistic
         "In de wijk wonen meer dan 2.000 mensen binnen 400 meter van het station.",  # a description
         "Bent u bereid de veiligheidsafstand van 400 meter te verdubbelen?",  # a question
+        "De regeling geldt voor jongeren vanaf 12 jaar.",  # an age, not a limit
+        "Gegevens die langer dan 14 dagen oud zijn, moeten niet meer worden gebruikt.",  # a comparison
     ],
 )
 def test_no_norm(text):
