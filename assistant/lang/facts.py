@@ -13,15 +13,25 @@ import functools
 import re
 from dataclasses import dataclass
 
-from assistant.lang.lexicon import MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, TIME_UNITS, alternation
+from assistant.lang.lexicon import (
+    MONTH_ABBR,
+    MONTH_ABBR_EN,
+    MONTHS,
+    MONTHS_EN,
+    NUMBER_WORDS,
+    TIME_WORDS,
+    alternation,
+)
 
 KINDS = ("amount", "percent", "duration", "frequency", "date", "count", "who", "reason", "list")
 FACT_KINDS = ("amount", "percent", "duration", "frequency", "date", "count")
 
-_MONTH = alternation(MONTHS)
-_MON = alternation(list(MONTHS) + list(MONTH_ABBREVIATIONS))
+_MONTHS_ALL = {**MONTHS, **MONTHS_EN}
+_ABBR_ALL = {**MONTH_ABBR, **MONTH_ABBR_EN}
+_MONTH = alternation(_MONTHS_ALL)
+_MON = alternation(list(_MONTHS_ALL) + list(_ABBR_ALL))
 _NUM = alternation(list(NUMBER_WORDS) + ["helft", "half", "kwart", "enkele", "paar"])
-_UNIT = alternation(TIME_UNITS)
+_UNIT = alternation(TIME_WORDS)
 _SCALE = r"mln|miljoen|miljard|mld|mrd|million|billion"
 
 # nouns for a person or a body: "welk collegelid", "which minister"
@@ -185,7 +195,7 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 def _month(word: str) -> int:
     w = word.casefold().rstrip(".")
-    return MONTHS.get(w) or MONTH_ABBREVIATIONS.get(w, 0)
+    return _MONTHS_ALL.get(w) or _ABBR_ALL.get(w, 0)
 
 
 @functools.lru_cache(maxsize=4096)
