@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.ask.roles import answered_question
 from assistant.ask.roles import roles as sentence_roles
 from assistant.lang.analyzer import WORD, stems
 from assistant.lang.facts import stated_kinds
@@ -38,7 +37,6 @@ class Candidate:
     bm25: float  # BM25 score of its passage (0 when BM25 did not find it)
     stems: frozenset[str]
     context: frozenset[str]  # stems of its heading, the sentence before and the document title
-    answers: frozenset[str]  # stems of the member's question its "Antwoord" block answers (Kamervragen)
     kinds: frozenset[str]
     roles: frozenset[str]
     p: float = 0.0  # the scorer's probability that it answers
@@ -84,7 +82,6 @@ def gather(
                     bm25=float(bm25.get(p.chunk.id, 0.0)),
                     stems=stem_set(doc.text[s:e]),
                     context=context_stems(doc, s),
-                    answers=stem_set(answered_question(doc, s)),
                     kinds=stated_kinds(doc.text[s:e]),
                     roles=sentence_roles(doc, s, e, headings),
                 )

@@ -29,7 +29,6 @@ _KIND_FEATURES = tuple(f"match_{k}" for k in KINDS)
 NAMES: tuple[str, ...] = (
     "lex",  # IDF-weighted share of the question's content stems in the sentence
     "ctx",  # the same over the sentence with its context (heading, sentence before, title)
-    "answers",  # ... over the member's question that its answer block answers (Kamervragen)
     "lex_plain",  # unweighted share of the question's stems in the sentence
     "rare",  # the question's two most specific stems (highest IDF): share found in the sentence or its context
     "missing",  # IDF of the most specific stem missing from the sentence and its context, over the highest IDF
@@ -199,7 +198,6 @@ def featurize(q: Query, cands: Sequence[Candidate], stats: QueryStats) -> np.nda
         values = {
             "lex": lex,
             "ctx": ctx,
-            "answers": coverage(q, c.answers, stats.idf, stats.total) if c.answers else 0.0,
             "lex_plain": plain,
             "rare": rare,
             "missing": missing,

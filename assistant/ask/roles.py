@@ -104,27 +104,6 @@ def _block(text: str, start: int) -> str:
     return last
 
 
-def answered_question(doc: Document, start: int) -> str:
-    """For a sentence in an "Antwoord N" block: the member's question that block answers (the text
-    between the nearest "Vraag" marker and the "Antwoord" marker before ``start``); "" otherwise."""
-    if not _has_answers(doc):
-        return ""
-    text = doc.text
-    lo = max(0, start - 8000)
-    answer_at, question_at = -1, -1
-    for m in _BLOCK.finditer(text, lo, start + 1):
-        if m.start() > start:
-            break
-        kind = m.group(1).casefold()
-        if kind.startswith(("antwoord", "answer")):
-            answer_at = m.start()
-        elif kind.startswith(("vraag", "question")):
-            question_at, answer_at = m.start(), -1
-    if answer_at < 0 or question_at < 0:
-        return ""
-    return text[question_at:answer_at]
-
-
 def _line_before(text: str, start: int) -> str:
     end = text.rfind("\n", 0, start)
     if end < 0:
