@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 THRESHOLDS = np.round(np.arange(0.0, 0.90, 0.01), 3)
 EXTRA_RATIOS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+WINDOWS = ((0, 0), (0, 1), (1, 0), (1, 1))  # sentences quoted before and after the chosen one
 
 
 @dataclasses.dataclass
@@ -126,9 +127,15 @@ def _fit(x: np.ndarray, y: np.ndarray, c_reg: float) -> tuple[np.ndarray, np.nda
     return mean, scale, model.coef_[0].copy(), float(model.intercept_[0])
 
 
-def _scorer(params: tuple[np.ndarray, np.ndarray, np.ndarray, float], threshold: float, ratio: float, info: dict[str, Any]) -> AnswerScorer:
+def _scorer(
+    params: tuple[np.ndarray, np.ndarray, np.ndarray, float],
+    threshold: float,
+    ratio: float,
+    info: dict[str, Any],
+    window: tuple[int, int] = (0, 0),
+) -> AnswerScorer:
     mean, scale, coef, intercept = params
-    return AnswerScorer(NAMES, mean, scale, coef, intercept, threshold, ratio, info)
+    return AnswerScorer(NAMES, mean, scale, coef, intercept, threshold, ratio, info, window)
 
 
 def cross_validate(examples: Sequence[Example], folds: int, c_reg: float) -> list[np.ndarray]:
@@ -149,7 +156,13 @@ def cross_validate(examples: Sequence[Example], folds: int, c_reg: float) -> lis
     return [p if p is not None else np.zeros(0) for p in oof]
 
 
-def outcomes(examples: Sequence[Example], probs: Sequence[np.ndarray], threshold: float, ratio: float) -> dict[str, Any]:
+def outcomes(
+    examples: Sequence[Example],
+    probs: Sequence[np.ndarray],
+    threshold: float,
+    ratio: float,
+    window: tuple[int, int] = (0, 0),
+) -> dict[str, Any]:
     """Answer figures (as the eval computes them) for given probabilities and settings."""
     correct = declined_ok = wrongful = answerable = unanswerable = 0
     cited = supported = 0
@@ -157,7 +170,7 @@ def outcomes(examples: Sequence[Example], probs: Sequence[np.ndarray], threshold
         for i, (c, v) in enumerate(zip(e.cands, p, strict=True)):
             c.p = float(v)
             c.part_p = tuple(float(pp[i]) for pp in e.part_oof)
-        d = choose(e.query, e.cands, threshold=threshold, extra_ratio=ratio, max_sentences=3)
+        d = choose(e.query, e.cands, threshold=threshold, extra_ratio=ratio, max_sentences=3, window=window)
         out = compose(d)
         if e.item.answerable:
             answerable += 1
@@ -185,8 +198,9 @@ def outcomes(examples: Sequence[Example], probs: Sequence[np.ndarray], threshold
 
 def choose_settings(
     examples: Sequence[Example], probs: Sequence[np.ndarray], max_wrongful: float
-) -> tuple[float, float, list[dict[str, Any]]]:
-    """The decline threshold (most correct declines, wrongful ≤ max), then the extra ratio."""
+) -> tuple[float, float, tuple[int, int], list[dict[str, Any]]]:
+    """The decline threshold (most correct declines, wrongful ≤ max), then the extra ratio and the
+    quoted window (the best sum of answer correctness and citation precision)."""
     sweep = []
     best_t, best_key = float(THRESHOLDS[0]), (-1.0, -1.0)
     for t in THRESHOLDS:
@@ -196,13 +210,14 @@ def choose_settings(
             key = (o["correct_declines"] or 0.0, o["correct"] or 0.0)
             if key > best_key:
                 best_t, best_key = float(t), key
-    best_r, best_val = 1.01, -1.0
-    for r in EXTRA_RATIOS:
-        o = outcomes(examples, probs, best_t, r)
-        val = (o["correct"] or 0) + (o["citation_precision"] or 0)
-        if val > best_val + 1e-9:
-            best_r, best_val = r, val
-    return best_t, best_r, sweep
+    best_r, best_w, best_val = 1.01, (0, 0), -1.0
+    for w in WINDOWS:
+        for r in EXTRA_RATIOS:
+            o = outcomes(examples, probs, best_t, r, w)
+            val = (o["correct"] or 0) + (o["citation_precision"] or 0)
+            if val > best_val + 1e-9:
+                best_r, best_w, best_val = r, w, val
+    return best_t, best_r, best_w, sweep
 
 
 def _top1(examples: Sequence[Example], probs: Sequence[np.ndarray]) -> float | None:
@@ -236,11 +251,11 @@ def fit(
     if not examples:
         raise ValueError("no gold question could be scored: are the gold sets' documents indexed?")
     probs = cross_validate(examples, folds, c_reg)
-    threshold, ratio, sweep = choose_settings(examples, probs, max_wrongful)
-    cv = {"all": outcomes(examples, probs, threshold, ratio)}
+    threshold, ratio, window, sweep = choose_settings(examples, probs, max_wrongful)
+    cv = {"all": outcomes(examples, probs, threshold, ratio, window)}
     for name, _ in golds:
         idx = [i for i, e in enumerate(examples) if e.gold == name]
-        cv[name] = outcomes([examples[i] for i in idx], [probs[i] for i in idx], threshold, ratio)
+        cv[name] = outcomes([examples[i] for i in idx], [probs[i] for i in idx], threshold, ratio, window)
     cv["top1"] = _top1(examples, probs)
     x = np.vstack([e.x for e in examples if len(e.x)])
     y = np.concatenate([e.y for e in examples if len(e.y)])
@@ -261,10 +276,17 @@ def fit(
         "weights": {n: round(float(w), 4) for n, w in sorted(zip(NAMES, params[2], strict=True), key=lambda t: -abs(t[1]))},
         "seconds": round(time.perf_counter() - t0, 1),
     }
-    scorer = _scorer(params, threshold, ratio, info)
+    scorer = _scorer(params, threshold, ratio, info, window)
     if out is not None:
         scorer.save(out)
-    return {"model": str(out) if out else None, "decline_threshold": threshold, "extra_ratio": ratio, **info, "sweep": sweep}
+    return {
+        "model": str(out) if out else None,
+        "decline_threshold": threshold,
+        "extra_ratio": ratio,
+        "window": list(window),
+        **info,
+        "sweep": sweep,
+    }
 
 
 def report(result: dict[str, Any]) -> str:
@@ -273,7 +295,8 @@ def report(result: dict[str, Any]) -> str:
     lines = [
         f"answer model: {result['model']}  ({result['questions']} questions, {result['candidates']} candidate "
         f"sentences, {result['positives']} positive, {result['groups']} document groups, {result['folds']} folds)",
-        f"decline threshold {result['decline_threshold']:.2f}, extra-sentence ratio {result['extra_ratio']:.2f}",
+        f"decline threshold {result['decline_threshold']:.2f}, extra-sentence ratio {result['extra_ratio']:.2f}, "
+        f"quoted window {tuple(result['window'])} sentences before/after",
         f"cross-validated (grouped by document): top-1 sentence {cv['top1']}",
     ]
     for name, o in cv.items():

@@ -15,6 +15,7 @@ from assistant.ask.candidates import Candidate, following
 from assistant.ask.query import Query
 from assistant.ask.roles import roles as sentence_roles
 from assistant.cite import cite_exact
+from assistant.text import sentence_spans
 from assistant.types import Citation, Document
 
 DECLINE_NL = "De documenten geven hierop geen antwoord."
@@ -72,7 +73,13 @@ def answerable(cands: Sequence[Candidate]) -> list[Candidate]:
 
 
 def choose(
-    q: Query, cands: Sequence[Candidate], *, threshold: float, extra_ratio: float, max_sentences: int
+    q: Query,
+    cands: Sequence[Candidate],
+    *,
+    threshold: float,
+    extra_ratio: float,
+    max_sentences: int,
+    window: tuple[int, int] = (0, 0),
 ) -> Decision:
     """Pick the answer: the best sentence (continued when it leads in), and close runners-up."""
     ranked = answerable(cands)
@@ -96,8 +103,23 @@ def choose(
         if any(c.doc is p.doc and c.start < p.end and p.start < c.end for p in pieces):
             continue  # already quoted (inside a list block)
         pieces.append(_continued(c, q))
+    if window != (0, 0):
+        pieces = _merged([widened(p, *window) for p in pieces])
     d.chosen, d.declined = pieces, False
     return d
+
+
+def _merged(pieces: list[Piece]) -> list[Piece]:
+    """Pieces of one document that overlap become one."""
+    out: list[Piece] = []
+    for p in pieces:
+        for i, o in enumerate(out):
+            if o.doc is p.doc and p.start <= o.end and o.start <= p.end:
+                out[i] = Piece(p.doc, min(o.start, p.start), max(o.end, p.end))
+                break
+        else:
+            out.append(p)
+    return out
 
 
 def _continued(c: Candidate, q: Query) -> Piece:
@@ -121,6 +143,24 @@ def _continued(c: Candidate, q: Query) -> Piece:
         else:
             break
     return Piece(c.doc, c.start, end)
+
+
+def widened(piece: Piece, before: int, after: int) -> Piece:
+    """``piece`` with up to ``before`` sentences before it and ``after`` after it, within its
+    paragraph (never across a blank line), never taking in a heading or a member's question."""
+    doc, start, end = piece.doc, piece.start, piece.end
+    if after:
+        for s, e in following(doc, end, limit=after):
+            if "\n\n" in doc.text[end:s] or sentence_roles(doc, s, e) & NEVER_ANSWERS:
+                break
+            end = e
+    if before:
+        prev = list(sentence_spans(doc.text, max(0, start - 1500), start))[-before:]
+        for s, e in reversed(prev):
+            if "\n\n" in doc.text[e:start] or sentence_roles(doc, s, e) & NEVER_ANSWERS:
+                break
+            start = s
+    return Piece(doc, start, end)
 
 
 def compose(d: Decision) -> Composed:

@@ -131,5 +131,6 @@ class ExtractivePipeline:
             cands,
             threshold=self.scorer.decline_threshold,
             extra_ratio=self.scorer.extra_ratio,
+            window=self.scorer.window,
             max_sentences=self.max_sentences,
         )

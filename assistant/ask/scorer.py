@@ -34,6 +34,7 @@ class AnswerScorer:
     decline_threshold: float  # decline when the best sentence's probability is below this
     extra_ratio: float  # another sentence joins the answer when its probability is at least this share of the best's
     info: dict[str, Any]
+    window: tuple[int, int] = (0, 0)  # sentences before and after the chosen one that are quoted with it
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         if x.shape[1] != len(self.names):
@@ -51,6 +52,7 @@ class AnswerScorer:
             "intercept": round(float(self.intercept), 8),
             "decline_threshold": round(float(self.decline_threshold), 6),
             "extra_ratio": round(float(self.extra_ratio), 6),
+            "window": list(self.window),
             "info": self.info,
         }
 
@@ -78,6 +80,7 @@ class AnswerScorer:
             float(d["decline_threshold"]),
             float(d.get("extra_ratio", 1.0)),
             dict(d.get("info", {})),
+            tuple(int(v) for v in d.get("window", (0, 0))),  # type: ignore[arg-type]
         )
 
     def save(self, path: Path) -> None:
