@@ -543,6 +543,8 @@ class CachedEmbedder:
         if not texts:
             return _empty(self.dim)
         keys = [_sha256(t) for t in texts]
+        # The lock guards the one SQLite connection and the stats, never a model call: a question's
+        # embed_query (and another thread's cache hits) must not wait for an ingest's batch.
         with self._lock:
             try:
                 found = self._lookup(sorted(set(keys)))
@@ -555,20 +557,23 @@ class CachedEmbedder:
                 else:
                     self.stats.misses += 1
                     todo.setdefault(key, text)
-            pending = list(todo.items())
-            for i in range(0, len(pending), self.write_every):
-                batch = pending[i : i + self.write_every]
-                batch_texts = [t for _, t in batch]
-                start = time.perf_counter()
-                vecs = self.inner.embed_passages(batch_texts)
-                self.stats.seconds_embedding += time.perf_counter() - start
+        pending = list(todo.items())
+        for i in range(0, len(pending), self.write_every):
+            batch = pending[i : i + self.write_every]
+            batch_texts = [t for _, t in batch]
+            start = time.perf_counter()
+            vecs = self.inner.embed_passages(batch_texts)
+            seconds = time.perf_counter() - start
+            tokens = sum(self.inner.count_tokens(t) for t in batch_texts)
+            with self._lock:
+                self.stats.seconds_embedding += seconds
                 self.stats.texts_embedded += len(batch)
-                self.stats.tokens_embedded += sum(self.inner.count_tokens(t) for t in batch_texts)
+                self.stats.tokens_embedded += tokens
                 try:
                     self._store([(key, vecs[j]) for j, (key, _) in enumerate(batch)])
                 except sqlite3.DatabaseError as e:
                     raise self._unusable(e) from e
-                found.update({key: vecs[j] for j, (key, _) in enumerate(batch)})
+            found.update({key: vecs[j] for j, (key, _) in enumerate(batch)})
         return np.asarray(np.stack([found[k] for k in keys]), dtype=np.float32)
 
     def _unusable(self, e: sqlite3.DatabaseError) -> BronwijsError:

