@@ -196,3 +196,19 @@ def test_a_request_keeps_one_generation_when_another_thread_reloads(tmp_path):
     t.join()
     assert a._index is not mine
     assert a.retriever.index is mine  # this request's search still runs on the generation it began with
+
+
+def test_the_models_no_answer_hands_the_decision_to_the_extractive_answerer(settings):
+    """Issue 12 failure 7: the model's "no answer" was trusted unchecked."""
+    question = "Binnen hoeveel weken moet voor 90% van de kinderen een veiligheidsplan zijn opgesteld?"
+    a = Assistant(dataclasses.replace(settings, llm="ollama:fake"))
+    a.use_chat_model(FakeListChatModel(responses=["GEEN ANTWOORD"]))
+    ans = a.ask(question)
+    assert not ans.declined and ans.citations and "zes weken" in ans.answer
+    assert ans.mode == "extractive-fallback" and "geen antwoord" in ans.notice
+    streamed = list(a.stream(question))
+    assert "".join(p for p in streamed if isinstance(p, str)) == streamed[-1].answer == ans.answer
+    # where the extractive answerer declines too, the answer is a decline
+    b = Assistant(dataclasses.replace(settings, llm="ollama:fake", decline_threshold=10.0))
+    b.use_chat_model(FakeListChatModel(responses=["NO ANSWER"]))
+    assert b.ask("Hoeveel kost een nieuwe fregat?").declined
