@@ -136,3 +136,21 @@ def test_bench_writes_json_and_appends_markdown_and_never_touches_a_foreign_fold
     with pytest.raises(ConfigError, match="not empty"):
         run("bench", str(corpus), "--index", str(corpus))
     assert len(list(corpus.iterdir())) == 3
+
+
+def test_doctor_passes_a_sound_index_and_fails_a_damaged_one_with_one_line(corpus, tmp_path):
+    index = tmp_path / "idx"
+    assert run("ingest", str(corpus), "--index", str(index)).exit_code == 0
+    r = run("doctor", "--index", str(index), "--json")
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["ok"] and not report["problems"] and report["chunks"] > 0
+    gen = json.loads((index / "CURRENT").read_text())["generation"]
+    lines = (index / gen / "chunks.jsonl").read_text().splitlines(keepends=True)
+    lines[0], lines[1] = lines[1], lines[0]
+    (index / gen / "chunks.jsonl").write_text("".join(lines))
+    r = run("doctor", "--index", str(index))
+    assert r.exit_code == 1
+    assert "damaged" in r.stderr and "chunks.jsonl" in r.stderr
+    problems = json.loads(run("doctor", "--index", str(index), "--json").stdout)["problems"]
+    assert len(problems) == 1 and "\n" not in problems[0]
