@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.errors import EmptyQuestion, IndexMismatch
+from assistant.errors import EmptyQuestion, IndexBusy, IndexMismatch
 from assistant.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,14 @@ class Assistant:
                 try:
                     index = self._index
                     if index is None or not index.is_current():
-                        index = self._open_index()
-                        self._index, self._retriever = index, None
+                        try:
+                            index = self._open_index()
+                        except IndexBusy:
+                            if index is None:
+                                raise
+                            log.info("index still being rewritten; answering from %s", index.generation)
+                        else:
+                            self._index, self._retriever = index, None
                 finally:
                     self._open_lock.release()
         self._local.index = index  # this thread's request uses this generation (see ``retriever``)

@@ -12,7 +12,8 @@ Layout::
 A new generation is built in a temporary folder beside the live one, fsynced, renamed into place,
 and only then does ``CURRENT`` move (temp file + ``os.replace``). A crash or an exception at any
 point before that leaves the previous generation live and complete. A superseded generation is
-marked (``gen-6/.superseded``) and deleted only ``GRACE_SECONDS`` later, so a reader that read
+marked (``gen-6/.superseded``) and deleted only ``GRACE_SECONDS`` later (the newest
+``KEEP_SUPERSEDED`` of them; older ones at once), so a reader that read
 ``CURRENT`` just before the switch can still open it; a reader that finds its generation gone
 anyway reads ``CURRENT`` again and retries.
 
@@ -69,7 +70,8 @@ LOCK = ".lock"
 SUPERSEDED = ".superseded"
 _GEN = re.compile(r"^gen-(\d+)$")
 
-GRACE_SECONDS = 120.0  # a superseded generation stays this long for readers still opening it
+GRACE_SECONDS = 120.0  # a superseded generation stays this long for readers still opening it ...
+KEEP_SUPERSEDED = 2  # ... but no more than this many (a reader slower than that many writes retries)
 OPEN_ATTEMPTS = 8  # a reader whose generation vanished mid-open reads CURRENT again this often
 FAST_HASH_BYTES = 64 * 1024 * 1024  # on open, files up to this size are hashed whole ...
 SAMPLE_BLOCKS, SAMPLE_BLOCK_BYTES = 16, 64 * 1024  # ... larger ones in sampled blocks
@@ -822,7 +824,8 @@ def write_generation(
 
 def remove_old(path: Path, live: str, grace_seconds: float | None = None) -> list[str]:
     """Delete superseded generations ``grace_seconds`` (default ``GRACE_SECONDS``) after they were
-    superseded, and leftovers of interrupted writes. Returns the names deleted. Call under the lock.
+    superseded (and beyond the newest ``KEEP_SUPERSEDED`` of them at once), and leftovers of
+    interrupted writes. Returns the names deleted. Call under the lock.
 
     A generation that is not live gets a ``.superseded`` marker the first time it is seen here; its
     age is the marker's. A reader that read CURRENT just before a switch thus finds its generation
@@ -831,20 +834,25 @@ def remove_old(path: Path, live: str, grace_seconds: float | None = None) -> lis
     grace = GRACE_SECONDS if grace_seconds is None else grace_seconds
     now = time.time()
     deleted = []
+    kept = 0
+    gens = sorted(
+        (p for p in path.iterdir() if p.name != live and _GEN.match(p.name) and p.is_dir()),
+        key=lambda p: -int(p.name[4:]),
+    )
+    for p in gens:  # newest first: a burst of writes keeps only the last KEEP_SUPERSEDED
+        marker = p / SUPERSEDED
+        try:
+            age = now - marker.stat().st_mtime
+        except FileNotFoundError:
+            marker.touch()
+            age = 0.0
+        if age >= grace or kept >= KEEP_SUPERSEDED:
+            shutil.rmtree(p, ignore_errors=True)
+            deleted.append(p.name)
+        else:
+            kept += 1
     for p in path.iterdir():
-        if p.name == live:
-            continue
-        if _GEN.match(p.name) and p.is_dir():
-            marker = p / SUPERSEDED
-            try:
-                age = now - marker.stat().st_mtime
-            except FileNotFoundError:
-                marker.touch()
-                age = 0.0
-            if age >= grace:
-                shutil.rmtree(p, ignore_errors=True)
-                deleted.append(p.name)
-        elif p.name.startswith(".tmp-gen-"):
+        if p.name.startswith(".tmp-gen-"):
             shutil.rmtree(p, ignore_errors=True)
         elif p.name.startswith(f".{CURRENT}.tmp-"):
             p.unlink(missing_ok=True)

@@ -88,6 +88,10 @@ def test_the_folder_holds_plain_files_and_superseded_generations_only_for_a_grac
     names = sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("."))
     assert names == [CURRENT, first, gen]  # a reader that read CURRENT before the switch can still open it
     assert (tmp_path / "idx" / first / ".superseded").is_file()
+    third, _ = build(tmp_path / "idx", docs)
+    fourth, _ = build(tmp_path / "idx", docs)  # a burst of writes keeps only the newest two superseded
+    names = sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("."))
+    assert names == [CURRENT, gen, third, fourth]
     monkeypatch.setattr(store, "GRACE_SECONDS", 0.0)
     gen, _ = build(tmp_path / "idx", docs)
     names = sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("."))
