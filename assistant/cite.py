@@ -193,3 +193,136 @@ def facts_consistent(claim: str, passage_text: str) -> bool:
 
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
+
+
+# --- the whole claim: every content word and every negation -------------------------------------
+
+# words that deny: a claim and the passage words it rests on must agree on them
+NEGATIONS = frozenset(
+    """niet geen nooit niets niemand nergens noch geenszins allerminst zonder
+    not no never none nothing nobody nowhere neither nor without cannot""".split()
+)
+# words that attribute rather than claim ("volgens de brief", "the letter states")
+ATTRIBUTION = frozenset(
+    """volgens brief kamerbrief document documenten passage passages bron bronnen tekst staat stelt
+    schrijft meldt noemt vermeldt geeft aangegeven according letter source sources text states stated
+    says writes mentions notes""".split()
+)
+_EN_FUNCTION = frozenset(
+    """a an the of to in on at by for with from and or but is are was were be been being has have had
+    this that these those it its they their there which who whom what when where how will would can
+    could should may might must do does did as than then so also""".split()
+)
+
+
+def _negation_count(text: str) -> int:
+    norm = unicodedata.normalize("NFKC", text).casefold()
+    return sum(w in NEGATIONS for w in WORD.findall(norm)) + norm.count("n't") + norm.count("n’t")
+
+
+def _is_number_word(w: str) -> bool:
+    return w.isdigit() or w in _NUMBER_WORDS or w in _MONTHS or bool(re.fullmatch(r"\d+[a-z]{0,3}", w))
+
+
+def _content(text: str) -> list[tuple[str, str]]:
+    """(word, stem) of the content words of ``text``: no stop, function, negation or number words."""
+    from assistant.store import analyze
+
+    out = []
+    for w in WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
+        if w in NEGATIONS or w in _EN_FUNCTION or _is_number_word(w):
+            continue
+        stems = analyze(w)
+        if stems:
+            out.append((w, stems[0]))
+    return out
+
+
+def _accounted(word: str, stem: str, have_words: set[str], have_stems: set[str]) -> bool:
+    """A claim word the passage states: the same stem, or one word a compound of the other
+    ("jeugdbescherming" / "jeugdbeschermingsketen", "kinderen" / "kind"), or an attribution."""
+    if stem in have_stems or word in have_words or word in ATTRIBUTION:
+        return True
+    bare = _strip_accents(word)
+    participle = bare[2:] if bare.startswith("ge") and len(bare) > 6 else ""  # geïnformeerd ~ informeren
+    for h in have_words:
+        short, long_ = (word, h) if len(word) <= len(h) else (h, word)
+        if len(short) >= 4 and long_.startswith(short) or len(short) >= 6 and short in long_:
+            return True
+        if participle and _common_prefix(participle, _strip_accents(h)) >= max(5, int(0.75 * len(participle) - 1)):
+            return True
+    return False
+
+
+def _strip_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def unsupported_words(claim: str, passage_text: str) -> list[str]:
+    """Content words of ``claim`` the passage does not state (numbers and dates: ``missing_facts``)."""
+    have = _content(passage_text)
+    have_words, have_stems = {w for w, _ in have}, {s for _, s in have}
+    out: list[str] = []
+    for w, s in _content(claim):
+        if not _accounted(w, s, have_words, have_stems) and w not in out:
+            out.append(w)
+    return out
+
+
+def negation_mismatch(claim: str, doc: Document, passage: Span) -> str:
+    """Why the claim's negations disagree with the words of the passage it rests on ("" if they agree).
+
+    The words it rests on: in the passage sentences that hold the claim's content words, the stretch
+    from the first to the last of them, widened over the stop words around it and over a negation
+    that ends the sentence ("... verlengt de regeling niet."). A negation there the claim leaves out,
+    or a negation in the claim with none there, is a mismatch.
+    """
+    from assistant.store import analyze
+    from assistant.text import sentence_spans
+
+    want = {s for _, s in _content(claim)}
+    claim_neg = _negation_count(claim) > 0
+    region_neg = False
+    found_any = False
+    for s, e in sentence_spans(doc.text, passage.char_start, passage.char_end):
+        toks = [unicodedata.normalize("NFKC", m.group()).casefold() for m in WORD.finditer(doc.text, s, e)]
+        kinds = []  # "neg", "stop" or a stem
+        for w in toks:
+            if w in NEGATIONS:
+                kinds.append("neg")
+            else:
+                stems = analyze(w)
+                kinds.append(stems[0] if stems else "stop")
+        hits = [i for i, k in enumerate(kinds) if k in want]
+        if len(hits) < max(1, min(2, len(want))):
+            continue
+        found_any = True
+        lo, hi = hits[0], hits[-1]
+        while lo > 0 and kinds[lo - 1] in ("stop", "neg"):
+            lo -= 1
+        rest = kinds[hi + 1 :]
+        if "neg" in rest:
+            after = rest[rest.index("neg") + 1 :]
+            if sum(k not in ("stop", "neg") for k in after) <= 1:
+                hi = len(kinds) - 1
+        else:
+            while hi + 1 < len(kinds) and kinds[hi + 1] == "stop":
+                hi += 1
+        if "neg" in kinds[lo : hi + 1] or "n't" in " ".join(toks[lo : hi + 1]):
+            region_neg = True
+    if not found_any:
+        region_neg = _negation_count(passage.text) > 0 and claim_neg
+    if claim_neg and not region_neg:
+        return "adds a negation the passage does not make"
+    if region_neg and not claim_neg:
+        return "leaves out the passage's negation"
+    return ""

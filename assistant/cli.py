@@ -111,6 +111,37 @@ def docs_cmd(index: IndexOpt = None, as_json: JsonOpt = False, config: ConfigOpt
     Console().print(table)
 
 
+@app.command("doctor")
+def doctor_cmd(
+    index: IndexOpt = None,
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+    upgrade: Annotated[
+        bool, typer.Option("--upgrade", help="Add checksums to an older index (writes a new generation).")
+    ] = False,
+) -> None:
+    """Check the index in full: every file against its checksum, every chunk and vector. Exit 1 if damaged."""
+    from assistant.store import doctor
+
+    report = doctor(_settings(config, index_dir=index).index_dir, upgrade=upgrade)
+    if as_json:
+        _print_json(report)
+    else:
+        for p in report["problems"]:
+            _err(f"probleem / problem: {p}")
+        for n in report["notes"]:
+            _err(f"opmerking / note: {n}")
+        if report["upgraded"]:
+            _err(f"bijgewerkt / upgraded: {report['upgraded']} has checksums")
+        state = "in orde / ok" if report["ok"] else "beschadigd / damaged"
+        _err(
+            f"{report['index']} ({report['generation']}): {state}, "
+            f"{report['documents']} documents, {report['chunks']} chunks"
+        )
+    if not report["ok"]:
+        raise typer.Exit(1)
+
+
 @app.command("remove")
 def remove_cmd(
     doc: Annotated[str, typer.Argument(help="Document name or (a prefix of) its SHA-256.")],

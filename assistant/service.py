@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.errors import EmptyQuestion, IndexMismatch, QuestionTooLong
+from assistant.errors import EmptyQuestion, IndexBusy, IndexMismatch, QuestionTooLong
 from assistant.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ class Assistant:
         self._pipeline: Any = None
         self._chat: Any = None
         self._chat_error: str = ""
+        self._local = threading.local()
+        self._open_lock = threading.Lock()
 
     # --- lazily opened parts ----------------------------------------------------------------------
 
@@ -49,19 +52,40 @@ class Assistant:
 
     @property
     def index(self) -> Any:
-        if self._index is None:
-            from assistant.store import Index
+        """The live generation. A new one written by another process (``bronwijs ingest`` beside
+        the app) is noticed on the next request: a ``stat`` of CURRENT per access. One thread
+        opens it; the others go on with the generation they have until it is ready."""
+        index = self._index
+        if index is None or not index.is_current():
+            if self._open_lock.acquire(blocking=index is None):
+                try:
+                    index = self._index
+                    if index is None or not index.is_current():
+                        try:
+                            index = self._open_index()
+                        except IndexBusy:
+                            if index is None:
+                                raise
+                            log.info("index still being rewritten; answering from %s", index.generation)
+                        else:
+                            self._index, self._retriever = index, None
+                finally:
+                    self._open_lock.release()
+        self._local.index = index  # this thread's request uses this generation (see ``retriever``)
+        return index
 
-            index = Index.open(self.settings.index_dir)
-            built = index.embedder_name
-            if built and built != self.embedder.name:
-                raise IndexMismatch(
-                    f"the index at {self.settings.index_dir} was built with embedder {built!r}, but "
-                    f"{self.embedder.name!r} is configured; configure {built!r} again (embedder setting), "
-                    "or rebuild the index with `bronwijs ingest` into another --index folder"
-                )
-            self._index = index
-        return self._index
+    def _open_index(self) -> Any:
+        from assistant.store import Index
+
+        index = Index.open(self.settings.index_dir)
+        built = index.embedder_name
+        if built and built != self.embedder.name:
+            raise IndexMismatch(
+                f"the index at {self.settings.index_dir} was built with embedder {built!r}, but "
+                f"{self.embedder.name!r} is configured; configure {built!r} again (embedder setting), "
+                "or rebuild the index with `bronwijs ingest` into another --index folder"
+            )
+        return index
 
     def reload(self) -> None:
         """Open the index again on next use (after an ingest or a removal)."""
@@ -70,19 +94,25 @@ class Assistant:
 
     @property
     def retriever(self) -> Any:
-        if self._retriever is None:
+        """The retriever over the generation this thread got from ``index`` last: a reload by
+        another thread between a request's ``index`` and its search cannot mix two generations."""
+        index = getattr(self._local, "index", None) or self.index
+        retriever = self._retriever
+        if retriever is None or retriever.index is not index:
             from assistant.retrieve import HybridRetriever
 
             s = self.settings
-            self._retriever = HybridRetriever(
-                self.index,
+            retriever = HybridRetriever(
+                index,
                 self.embedder,
                 candidates=s.candidates,
                 rrf_k=s.rrf_k,
                 top_k=s.top_k,
                 reranker=s.reranker or None,
             )
-        return self._retriever
+            if index is self._index:
+                self._retriever = retriever
+        return retriever
 
     @property
     def pipeline(self) -> Any:

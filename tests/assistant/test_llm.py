@@ -147,9 +147,71 @@ def test_an_answer_with_nothing_supported_asks_for_the_fallback(doc, passages):
     assert not r.ok and r.dropped and "extractive" in r.notice
 
 
-def test_the_models_own_no_answer_is_a_decline(doc, passages):
+def test_the_models_own_no_answer_is_not_trusted_but_handed_to_the_extractive_decision(doc, passages):
+    """Issue 12 failure 7: "no answer" from the model was accepted unchecked."""
     r = LlmAnswerer(FakeListChatModel(responses=["GEEN ANTWOORD"])).answer("Wat?", passages, _docs(doc))
-    assert r.ok and r.declined and not r.citations
+    assert not r.ok and r.declined and not r.citations and "extractive" in r.notice
+    model = GenericFakeChatModel(messages=iter([AIMessage(content="NO ANSWER.")]))
+    *texts, last = list(LlmAnswerer(model).stream("What?", passages, _docs(doc)))
+    assert not texts and not last.ok and last.declined
+
+
+# --- the whole sentence must hold (issue 12 failure 7) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a true sentence with a false clause appended
+        "Voor 90% is binnen zes weken een veiligheidsplan opgesteld, maar de minister stopt daarna alle financiering [2].",
+        "Dit doen gemeenten in samenspraak met de GI’s en de Raad voor de Kinderbescherming [1].",
+        # a negation added
+        "Voor 90% is binnen zes weken geen veiligheidsplan opgesteld [2].",
+        "Wij zullen u bij het wetgevingsoverleg Jeugd van 23 november 2020 niet nader informeren [3].",
+        # the passage's negation left out
+        "Gemeenten hebben uiterlijk half november 2020 zicht op welke kinderen met een gerechtelijke "
+        "maatregel tijdige jeugdbescherming krijgen [1].",
+    ],
+)
+def test_a_sentence_that_is_only_half_supported_is_dropped(doc, passages, sentence):
+    claim = parse_claims(sentence)[0]
+    cit, why = ClaimChecker().check(claim, passages, _docs(doc))
+    assert cit is None, f"passed as cited: {sentence}"
+    assert why
+    r = LlmAnswerer(FakeListChatModel(responses=[sentence])).answer("Wat?", passages, _docs(doc))
+    assert not r.ok and r.dropped
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Volgens de brief is voor 90% binnen zes weken een veiligheidsplan opgesteld [2].",
+        "Gemeenten hebben uiterlijk half november 2020 zicht op welke kinderen geen tijdige "
+        "jeugdbescherming krijgen [1].",  # the passage's negation, kept
+        "Gemeenten doen dit in samenspraak met de GI’s [1].",  # another word order
+        "Over de voortgang van de doorbraakaanpak wordt u op 23 november 2020 nader geïnformeerd [3].",
+    ],
+)
+def test_a_sentence_the_passage_supports_as_a_whole_is_kept(doc, passages, sentence):
+    cit, why = ClaimChecker().check(parse_claims(sentence)[0], passages, _docs(doc))
+    assert cit is not None, why
+    assert doc.text[cit.span.char_start : cit.span.char_end] == cit.span.text
+
+
+def test_an_english_sentence_that_adds_a_negation_is_dropped_even_when_close_in_meaning():
+    doc = Document("x.txt", "c" * 64, PARAGRAPHS[1])
+    p = Passage(Chunk("c:0", doc.span(0, len(doc.text))), 1.0)
+
+    class Embedder:  # calls every sentence close to the passage
+        def embed_passages(self, texts: list[str]) -> Any:
+            import numpy as np
+
+            return np.ones((len(texts), 4), dtype=np.float32) / 2.0
+
+    checker = ClaimChecker(embedder=Embedder())
+    claim = parse_claims("For 75% of the children a support offer does not start within 3 months [1].")[0]
+    cit, why = checker.check(claim, [p], {doc.sha256: doc})
+    assert cit is None and "negation" in why
 
 
 # --- failures -------------------------------------------------------------------------------------

@@ -182,3 +182,51 @@ def test_an_english_question_is_looked_up_in_dutch_and_answered_from_the_dutch_l
 def test_without_a_chat_model_an_english_question_is_looked_up_as_asked(assistant):
     ans = assistant.ask("Within how many weeks must a safety plan be drawn up for 90% of the children?")
     assert ans.lookup_question == "" and "translate" not in ans.timings_ms
+
+
+def test_a_generation_written_by_another_process_is_noticed_on_the_next_request(tmp_path):
+    """Issue 12 failure 4: the running app never noticed an ingest made by the CLI until restarted."""
+    letters = bundled_letters()
+    s = Settings(index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", embedder="fake")
+    ingest_paths(letters[:2], s)
+    a = Assistant(s)
+    first = a.index.generation
+    before = a.ask("veiligheidsplan binnen zes weken")
+    assert len(a.index.documents) == 2
+    ingest_paths(letters[2:], s)  # as `bronwijs ingest` in another process would: not through `a`
+    assert a.index.generation != first and len(a.index.documents) == len(letters)
+    after = a.ask("veiligheidsplan binnen zes weken")
+    assert after.passages and before.passages
+    assert a.retriever.index is a.index
+
+
+def test_a_request_keeps_one_generation_when_another_thread_reloads(tmp_path):
+    letters = bundled_letters()
+    s = Settings(index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", embedder="fake")
+    ingest_paths(letters[:2], s)
+    a = Assistant(s)
+    mine = a.index  # this thread's request started on this generation
+    ingest_paths(letters[2:], s)
+    import threading
+
+    t = threading.Thread(target=lambda: a.index)  # another request notices the switch and reloads
+    t.start()
+    t.join()
+    assert a._index is not mine
+    assert a.retriever.index is mine  # this request's search still runs on the generation it began with
+
+
+def test_the_models_no_answer_hands_the_decision_to_the_extractive_answerer(settings):
+    """Issue 12 failure 7: the model's "no answer" was trusted unchecked."""
+    question = "Binnen hoeveel weken moet voor 90% van de kinderen een veiligheidsplan zijn opgesteld?"
+    a = Assistant(dataclasses.replace(settings, llm="ollama:fake"))
+    a.use_chat_model(FakeListChatModel(responses=["GEEN ANTWOORD"]))
+    ans = a.ask(question)
+    assert not ans.declined and ans.citations and "zes weken" in ans.answer
+    assert ans.mode == "extractive-fallback" and "geen antwoord" in ans.notice
+    streamed = list(a.stream(question))
+    assert "".join(p for p in streamed if isinstance(p, str)) == streamed[-1].answer == ans.answer
+    # where the extractive answerer declines too, the answer is a decline
+    b = Assistant(dataclasses.replace(settings, llm="ollama:fake", decline_threshold=10.0))
+    b.use_chat_model(FakeListChatModel(responses=["NO ANSWER"]))
+    assert b.ask("Hoeveel kost een nieuwe fregat?").declined

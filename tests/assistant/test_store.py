@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from testpaths import CORPUS, SHARED
 
+from assistant import store
 from assistant.embed import FakeEmbedder
 from assistant.errors import DocumentNotFound, IndexMismatch, IndexMissing
 from assistant.store import CURRENT, FORMAT_VERSION, Index, analyze, read_manifest, write_generation
@@ -79,8 +80,19 @@ def test_a_missing_index_says_how_to_build_one(tmp_path):
     assert read_manifest(tmp_path / "nothing-here") is None
 
 
-def test_the_folder_holds_plain_files_and_one_generation(tmp_path, docs):
-    build(tmp_path / "idx", docs)
+def test_the_folder_holds_plain_files_and_superseded_generations_only_for_a_grace_period(
+    tmp_path, docs, monkeypatch
+):
+    first, _ = build(tmp_path / "idx", docs)
+    gen, _ = build(tmp_path / "idx", docs)
+    names = sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("."))
+    assert names == [CURRENT, first, gen]  # a reader that read CURRENT before the switch can still open it
+    assert (tmp_path / "idx" / first / ".superseded").is_file()
+    third, _ = build(tmp_path / "idx", docs)
+    fourth, _ = build(tmp_path / "idx", docs)  # a burst of writes keeps only the newest two superseded
+    names = sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("."))
+    assert names == [CURRENT, gen, third, fourth]
+    monkeypatch.setattr(store, "GRACE_SECONDS", 0.0)
     gen, _ = build(tmp_path / "idx", docs)
     names = sorted(p.name for p in (tmp_path / "idx").iterdir() if not p.name.startswith("."))
     assert names == [CURRENT, gen]
@@ -235,3 +247,91 @@ def test_an_empty_index_can_be_written_and_searched(tmp_path):
     idx = Index.open(tmp_path / "idx")
     assert idx.chunks == [] and idx.list_documents() == []
     assert idx.dense_search(EMB.embed_query("x"), 5) == [] and idx.bm25_search("gemeente", 5) == []
+
+
+def _strip_checksums(path: Path, gen: str) -> None:
+    """What an index written before checksums looks like."""
+    mp = path / gen / "manifest.json"
+    m = json.loads(mp.read_text())
+    del m["checksums"]
+    mp.write_text(json.dumps(m))
+    (path / CURRENT).write_text(json.dumps({"generation": gen, "format": FORMAT_VERSION}))
+
+
+def test_an_index_without_checksums_opens_with_a_note_and_doctor_upgrades_it(tmp_path, docs):
+    gen, chunks = build(tmp_path / "idx", docs)
+    _strip_checksums(tmp_path / "idx", gen)
+    idx = Index.open(tmp_path / "idx")
+    assert idx.chunks == chunks and any("checksums" in n for n in idx.notes)
+    report = store.doctor(tmp_path / "idx", upgrade=True)
+    assert report["ok"] and report["upgraded"] and report["upgraded"] != gen
+    again = Index.open(tmp_path / "idx")
+    assert again.generation == report["upgraded"] and not again.notes and again.chunks == chunks
+    assert "checksums" in again.manifest
+
+
+def test_an_index_without_checksums_still_refuses_nan_vectors_and_bad_offsets(tmp_path, docs):
+    import faiss
+
+    gen, _ = build(tmp_path / "idx", docs)
+    _strip_checksums(tmp_path / "idx", gen)
+    vp = tmp_path / "idx" / gen / "vectors.faiss"
+    flat = faiss.read_index(str(vp))
+    vecs = flat.reconstruct_n(0, flat.ntotal)
+    vecs[3, 5] = np.nan
+    bad = faiss.IndexFlatIP(flat.d)
+    bad.add(vecs)
+    faiss.write_index(bad, str(vp))
+    with pytest.raises(IndexMismatch, match="damaged.*NaN"):
+        Index.open(tmp_path / "idx")
+    gen, _ = build(tmp_path / "idx2", docs)
+    _strip_checksums(tmp_path / "idx2", gen)
+    cp = tmp_path / "idx2" / gen / "chunks.jsonl"
+    rows = [json.loads(line) for line in cp.read_text().splitlines()]
+    rows[2]["char_end"] = 10**7
+    cp.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(IndexMismatch, match="damaged.*offsets"):
+        Index.open(tmp_path / "idx2")
+
+
+def test_writing_nan_or_mis_shaped_vectors_is_refused(tmp_path, docs):
+    chunker = Chunker(160, 400, EMB.count_tokens)
+    chunks = [c for d in docs[:1] for c in chunker.run(d)]
+    vectors = EMB.embed_passages([c.span.text for c in chunks])
+    args = dict(documents=docs[:1], chunks=chunks, embedder={"name": EMB.name, "dim": EMB.dim}, chunker={}, files={})
+    bad = vectors.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        write_generation(tmp_path / "idx", vectors=bad, **args)
+    with pytest.raises(ValueError, match="shape"):
+        write_generation(tmp_path / "idx", vectors=vectors[:, :10], **args)
+    assert not Index.exists(tmp_path / "idx")
+
+
+def test_a_reader_whose_generation_vanishes_mid_open_retries_on_the_new_one(tmp_path, docs, monkeypatch):
+    """Issue 12 failure 4, deterministically: the writer switches and deletes between two reads."""
+    first, _ = build(tmp_path / "idx", docs[:2])
+    real_load_manifest = store._load_manifest
+    switched = []
+
+    def switch_then_load(path, current):
+        if not switched:  # the reader has read CURRENT; now a writer switches and cleans up at once
+            switched.append(1)
+            monkeypatch.setattr(store, "GRACE_SECONDS", 0.0)
+            build(tmp_path / "idx", docs)
+        return real_load_manifest(path, current)
+
+    monkeypatch.setattr(store, "_load_manifest", switch_then_load)
+    idx = Index.open(tmp_path / "idx")
+    assert switched and idx.generation != first and len(idx.documents) == len(docs)
+    assert not (tmp_path / "idx" / first).exists()
+
+
+def test_a_generation_deleted_while_current_points_at_it_is_damage_not_a_move(tmp_path, docs):
+    import shutil
+
+    gen, _ = build(tmp_path / "idx", docs[:2])
+    shutil.rmtree(tmp_path / "idx" / gen)
+    with pytest.raises(IndexMismatch, match="damaged") as e:
+        Index.open(tmp_path / "idx")
+    assert "doctor" in str(e.value) and "\n" not in str(e.value)

@@ -344,3 +344,23 @@ def test_progress_counts_documents_and_embedded_chunks(corpus, settings):
 
 def test_an_empty_report_summary_reads_well():
     assert IngestReport().summary().startswith("0 toegevoegd / added")
+
+
+def test_an_ingest_refuses_to_copy_damaged_vectors_into_the_next_generation(settings):
+    """Issue 12 failure 5: garbled or NaN vectors were copied into the next generation."""
+    import faiss
+    import numpy as np
+
+    found = letters()
+    ingest_paths(found[:2], settings)
+    index_dir = Path(settings.index_dir)
+    gen = json.loads((index_dir / CURRENT).read_text())["generation"]
+    flat = faiss.read_index(str(index_dir / gen / "vectors.faiss"))
+    vecs = flat.reconstruct_n(0, flat.ntotal)
+    vecs[1] = np.nan
+    bad = faiss.IndexFlatIP(flat.d)
+    bad.add(vecs)
+    faiss.write_index(bad, str(index_dir / gen / "vectors.faiss"))
+    with pytest.raises(IndexMismatch, match="damaged.*vectors"):
+        ingest_paths(found[2:3], settings)
+    assert json.loads((index_dir / CURRENT).read_text())["generation"] == gen  # nothing written
