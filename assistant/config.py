@@ -26,9 +26,28 @@ def _cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bronwijs"
 
 
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"  # filled by the wheel build (setup.py)
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def bundled_path(packaged: str, in_checkout: str) -> Path:
+    """A bundled file or folder: ``assistant/data/<packaged>`` in an installed wheel, else
+    ``<in_checkout>`` of the source checkout (the one copy kept in git; docs/design.md)."""
+    data = PACKAGE_DATA / packaged
+    return data if data.exists() else CHECKOUT / in_checkout
+
+
 def bundled_corpus_dir() -> Path:
-    """The corpus shipped with the project (``corpus/`` beside the packages)."""
-    return Path(__file__).resolve().parent.parent / "corpus"
+    """The corpus shipped with the project: ``corpus/`` of the checkout, package data in a wheel."""
+    return bundled_path("corpus", "corpus")
+
+
+def commitment_schema_path() -> Path:
+    """``docs/commitment.schema.json`` of the checkout, package data in a wheel."""
+    return bundled_path("commitment.schema.json", "docs/commitment.schema.json")
+
+
+SECRET_SETTINGS = frozenset({"api_token"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,9 +83,18 @@ class Settings:
     # extraction: "rules" (default), "llm", or "llm+rules"
     extractor: str = "rules"
     log_level: str = "WARNING"
+    # the service (`bronwijs serve`, REST API and MCP): the largest upload request, and a bearer
+    # token the API and /mcp require (required when listening on anything but localhost)
+    max_upload_mb: float = 100.0
+    api_token: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(self).items()}
+        """Every setting, for reports and metrics files; secrets (the API token) are masked."""
+        out = {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(self).items()}
+        for k in SECRET_SETTINGS:
+            if out.get(k):
+                out[k] = "***"
+        return out
 
 
 def _coerce(name: str, kind: Any, value: Any) -> Any:
@@ -129,6 +157,8 @@ def _validate(s: Settings) -> None:
         raise ConfigError(
             f"chunk_tokens must be >= 32 and <= chunk_max_tokens (got {s.chunk_tokens}, {s.chunk_max_tokens})"
         )
+    if s.max_upload_mb <= 0:
+        raise ConfigError(f"max_upload_mb must be above 0, not {s.max_upload_mb}")
     if s.extractor not in {"rules", "llm", "llm+rules"}:
         raise ConfigError(f"extractor must be one of rules, llm, llm+rules, not {s.extractor!r}")
     if not (
