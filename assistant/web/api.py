@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, File, Query, Request, Response, UploadFile
+from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -66,8 +66,12 @@ class Unauthorized(Exception):
     """A request without the configured bearer token."""
 
 
-class TooLarge(Exception):
-    """An upload request above ``max_upload_mb``."""
+class TooLarge(HTTPException):
+    """An upload request above ``max_upload_mb``, found while reading it (an HTTPException, because
+    FastAPI turns any other exception raised while it parses a body into a 400)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, _too_large(limit)["detail"])
 
 
 # (error class, HTTP status, code), the first match wins: subclasses before their bases
@@ -145,7 +149,7 @@ class UploadLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise TooLarge()
+                raise TooLarge(self.limit)
             return message
 
         await self.app(scope, counted, send)
@@ -241,10 +245,6 @@ def create_app(service: Service, *, host: str = "127.0.0.1", mcp: bool = True) -
         status, body = error_of(e)
         return JSONResponse(body, status_code=status)
 
-    @app.exception_handler(TooLarge)
-    async def _too_large_error(_: Request, e: TooLarge) -> JSONResponse:
-        return JSONResponse(_too_large(int(settings.max_upload_mb * MB)), status_code=413)
-
     @app.exception_handler(Unauthorized)
     async def _unauthorized(_: Request, e: Unauthorized) -> JSONResponse:
         return JSONResponse(
@@ -261,7 +261,7 @@ def create_app(service: Service, *, host: str = "127.0.0.1", mcp: bool = True) -
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, e: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "upload_too_large"}.get(e.status_code, "http_error")
         return JSONResponse({"error": code, "detail": str(e.detail)}, status_code=e.status_code, headers=e.headers)
 
     bearer = HTTPBearer(auto_error=False, description="The server's api_token, when it has one.")
