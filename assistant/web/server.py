@@ -32,9 +32,13 @@ def address(host: str | None = None, port: int | None = None) -> tuple[str, int]
 
 
 def _page_module() -> Any:
-    """The web page's module (``build_app``, ``CSS``, ``HEAD``)."""
-    import app as page
-
+    """The web page's module (``build_app``, ``CSS``, ``HEAD``), or None where it is not installed."""
+    try:
+        import app as page
+    except ModuleNotFoundError as e:
+        if e.name != "app":
+            raise
+        return None
     return page
 
 
@@ -46,6 +50,9 @@ def build_server(service: Service, *, host: str = DEFAULT_HOST, page: bool = Tru
     import gradio as gr
 
     web = _page_module()
+    if web is None:
+        print("bronwijs: de webpagina ontbreekt / the web page is not installed; serving the API only", flush=True)
+        return app
     pool_class = getattr(web, "Assistants", None)
     if pool_class is not None and not isinstance(service.pool, pool_class):  # the page's own pool class
         service.pool = pool_class(service.assistant)
