@@ -87,4 +87,5 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
         f"(API: /api/v1/docs, MCP: /mcp)",
         flush=True,
     )
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+    # open event streams (the page's queue, SSE clients) must not hold a shutdown up for ever
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), timeout_graceful_shutdown=3)
