@@ -39,7 +39,6 @@ from assistant.errors import (
     ModelUnavailable,
     UploadRejected,
 )
-from assistant.service import EMPTY_QUESTION
 from assistant.types import Answer
 from assistant.web.schemas import (
     AnswerOut,
@@ -295,13 +294,13 @@ def create_app(service: Service, *, host: str = "127.0.0.1", mcp: bool = True) -
         tags=["questions"],
     )
     async def ask_stream(req: AskRequest) -> StreamingResponse:
-        """The answer as server-sent events: pieces of verified text, then the final answer."""
-        if not req.question.strip():
-            raise EmptyQuestion(EMPTY_QUESTION)
+        """The answer as server-sent events: pieces of verified text, then the final answer. An error
+        before the first piece (empty question, unknown document, no index) is a plain JSON error."""
         assistant = service.ready()
-        await asyncio.to_thread(lambda: assistant.index)  # a missing index is a 503, not a broken stream
+        events = _events(assistant.stream(req.question, **_ask_args(req)))
+        first = await anext(events)  # raises the error that stopped the answer before it began
         return StreamingResponse(
-            _events(assistant.stream(req.question, **_ask_args(req))),
+            _chain(first, events),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -425,11 +424,12 @@ def _sse(event: str, data: Any) -> str:
 
 async def _events(pieces: Iterator[str | Answer]) -> AsyncIterator[str]:
     """Run the answer in a worker thread (which always finishes it, so the Assistant's read guard is
-    given back even when the client goes away) and pass its events on as they come."""
+    given back even when the client goes away) and pass its events on as they come. An exception
+    before the first event is raised here; a later one becomes the stream's ``error`` event."""
     loop = asyncio.get_running_loop()
-    queue: asyncio.Queue[str | None] = asyncio.Queue()
+    queue: asyncio.Queue[str | BaseException | None] = asyncio.Queue()
 
-    def put(item: str | None) -> None:
+    def put(item: str | BaseException | None) -> None:
         with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is listening any more
             loop.call_soon_threadsafe(queue.put_nowait, item)
 
@@ -440,11 +440,24 @@ async def _events(pieces: Iterator[str | Answer]) -> AsyncIterator[str]:
                     put(_sse("answer", piece.to_dict()))
                 else:
                     put(_sse("piece", {"text": piece}))
-        except BaseException as e:  # noqa: BLE001 - every failure becomes the stream's last event
-            put(_sse("error", error_of(e)[1]))
+        except BaseException as e:  # noqa: BLE001 - handed to the response: raised or sent
+            put(e)
         finally:
             put(None)
 
     threading.Thread(target=work, name="bronwijs-stream", daemon=True).start()
+    started = False
     while (item := await queue.get()) is not None:
+        if isinstance(item, BaseException):
+            if not started:
+                raise item
+            yield _sse("error", error_of(item)[1])
+            continue
+        started = True
+        yield item
+
+
+async def _chain(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
+    yield first
+    async for item in rest:
         yield item

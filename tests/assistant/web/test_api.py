@@ -93,8 +93,9 @@ def test_an_empty_question_is_400_in_both_languages(client, question):
 
 
 def test_a_question_limited_to_an_unknown_document_is_404(client):
-    r = client.post("/api/v1/ask", json={"question": QUESTION, "documents": ["geen-brief.pdf"]})
-    assert_error(r, 404, "document_not_found")
+    for path in ("/api/v1/ask", "/api/v1/ask/stream"):  # the stream too: an error before the first piece
+        r = client.post(path, json={"question": QUESTION, "documents": ["geen-brief.pdf"]})
+        assert_error(r, 404, "document_not_found")
 
 
 def test_a_request_without_a_question_is_422_with_our_error_shape(client):
