@@ -49,14 +49,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_app(workdir: Path, embedder: str) -> tuple[subprocess.Popen[bytes], str, float]:
-    """``bronwijs serve`` on a free port with a fresh index; returns (process, url, seconds to ready)."""
+def start_app(workdir: Path, embedder: str, cache_dir: Path | None = None) -> tuple[subprocess.Popen[bytes], str, float]:
+    """``bronwijs serve`` on a free port with a fresh index (and a fresh embedding cache unless
+    ``cache_dir`` names one to reuse); returns (process, url, seconds to ready)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {
         **os.environ,
         "BRONWIJS_INDEX": str(workdir / "index"),
-        "BRONWIJS_CACHE_DIR": str(workdir / "cache"),
+        "BRONWIJS_CACHE_DIR": str(cache_dir or workdir / "cache"),
         "BRONWIJS_CONFIG": str(workdir / "bronwijs.toml"),
         "BRONWIJS_EMBEDDER": embedder,
         "OMP_WAIT_POLICY": "PASSIVE",
@@ -215,7 +216,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"extractive answers (no LLM), bundled corpus; on the page each user is its own Gradio session calling "
         f"`/ask` (the chat's `Assistant.stream` path), on the API each user posts to `/api/v1/ask`, with dev-set "
         f"questions; chat concurrency limit {report['chat_concurrency']}. First answer "
-        f"{report['startup_s']} s after starting the server (including the first index build)."
+        f"{report['startup_s']} s after starting the server (including the first index build"
+        + ("; embeddings from a warm cache" if report.get("cache_reused") else "") + ")."
         if report.get("startup_s") is not None
         else f"Setup: running app at {report['url']}, embedder `{report['embedder']}`.",
         "",
@@ -249,6 +251,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument(
         "--surface", nargs="+", choices=["page", "rest"], default=["page"], help="measure the page, the REST API, or both"
     )
+    parser.add_argument(
+        "--cache-dir", type=Path, default=None,
+        help="reuse this embedding cache (e.g. ~/.cache/bronwijs) instead of a fresh one; the index is fresh either way",
+    )
     parser.add_argument("--warmup", type=int, default=2, help="questions before measuring")
     parser.add_argument("--markdown", type=Path, default=None, help="append a section to this file")
     parser.add_argument("--out", type=Path, default=None, help="write the figures as JSON here")
@@ -267,7 +273,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             if args.url:
                 url = args.url
             else:
-                proc, url, startup = start_app(Path(tmp), args.embedder)
+                proc, url, startup = start_app(Path(tmp), args.embedder, args.cache_dir)
             from gradio_client import Client
 
             warm = Client(url, verbose=False)
@@ -294,6 +300,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "chat_concurrency": webapp.CHAT_CONCURRENCY,
         "load_before": load_before,
         "startup_s": round(startup + ready, 1) if startup is not None else None,
+        "cache_reused": args.cache_dir is not None,
         "runs": runs,
     }
     print(json.dumps(report, indent=2, ensure_ascii=False))
