@@ -7,6 +7,7 @@ apps do), else 127.0.0.1:7860. Listening beyond localhost needs ``api_token`` (`
 
 from __future__ import annotations
 
+import hmac
 import os
 from typing import Any
 
@@ -70,7 +71,20 @@ def build_server(service: Service, *, host: str = DEFAULT_HOST, page: bool = Tru
         theme=gr.themes.Soft(),
         css=web.CSS,
         head=web.HEAD,
+        # with a token the page asks for it too (any user name, the token as password)
+        auth=page_login(service.settings.api_token),
     )
+
+
+def page_login(token: str) -> Any:
+    """Gradio's login check for the page when the server has an API token, else None (no login)."""
+    if not token:
+        return None
+
+    def check(_user: str, password: str) -> bool:
+        return hmac.compare_digest(password.encode(), token.encode())
+
+    return check
 
 
 def serve(settings: Settings, *, host: str | None = None, port: int | None = None, page: bool = True) -> None:

@@ -40,3 +40,33 @@ def test_bronwijs_serve_says_so_on_the_command_line(tmp_path, monkeypatch):
     r = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--index", str(tmp_path / "index")])
     assert r.exit_code != 0
     assert isinstance(r.exception, ConfigError) and "BRONWIJS_API_TOKEN" in str(r.exception)
+
+
+def _page_client(tmp_path, token: str):
+    from fastapi.testclient import TestClient
+    from testpaths import bundled_letters
+
+    from assistant.web.server import build_server
+    from assistant.web.state import Service
+    from ingest.pipeline import ingest_paths
+
+    settings = Settings(index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", embedder="fake", api_token=token)
+    assert ingest_paths(bundled_letters()[:1], settings).added
+    return TestClient(build_server(Service(settings).start(), host="127.0.0.1"), base_url="http://127.0.0.1:7860")
+
+
+def test_the_page_the_api_and_mcp_share_one_port(tmp_path):
+    c = _page_client(tmp_path, "")
+    assert c.get("/").status_code == 200 and "gradio" in c.get("/").text.lower()
+    assert c.get("/config").status_code == 200
+    assert c.get("/api/v1/health").json()["documents"] == 1
+    assert c.get("/api/v1/docs").status_code == 200
+
+
+def test_with_a_token_the_page_asks_for_it_as_password(tmp_path):
+    c = _page_client(tmp_path, "geheim-token")
+    assert c.get("/config").status_code == 401
+    assert c.get("/api/v1/documents").status_code == 401
+    assert c.post("/login", data={"username": "wie", "password": "fout"}).status_code == 400
+    assert c.post("/login", data={"username": "wie", "password": "geheim-token"}).status_code == 200
+    assert c.get("/config").status_code == 200
