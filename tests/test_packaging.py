@@ -132,10 +132,24 @@ def test_bronwijs_serve_starts_the_api_on_the_bundled_corpus(installed):
         )
         with urllib.request.urlopen(req, timeout=60) as r:
             assert "zes weken" in json.loads(r.read())["answer"]
+        assert _mcp_tools_over_http(f"{url}/mcp") == {"ask", "search", "list_documents", "commitments"}
     finally:
         proc.terminate()
         proc.wait(30)
         log.close()
+
+
+def _mcp_tools_over_http(url: str) -> set[str]:
+    """The tool names the SDK's own client sees at ``url`` (streamable HTTP)."""
+    import asyncio
+
+    from mcp import Client
+
+    async def run() -> set[str]:
+        async with Client(url) as client:
+            return {t.name for t in (await client.list_tools()).tools}
+
+    return asyncio.run(asyncio.wait_for(run(), 60))
 
 
 def test_bronwijs_mcp_serves_the_tools_over_stdio_on_the_bundled_corpus(installed):
