@@ -19,6 +19,7 @@ import time
 import urllib.request
 import venv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from testpaths import ROOT
@@ -54,6 +55,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     work = root / "elsewhere"
     work.mkdir()
     return {"bin": env_dir / "bin", "py": py, "work": work, "root": root}
+
+
+def run_async(make: Any, timeout: float) -> Any:
+    """``asyncio.run`` of ``make()`` in a thread of its own: another test's browser (Playwright's sync
+    API) may keep an event loop running in this thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(asyncio.wait_for(make(), timeout))).result()
 
 
 def _setuptools_major() -> int:
@@ -141,7 +152,6 @@ def test_bronwijs_serve_starts_the_api_on_the_bundled_corpus(installed):
 
 def _mcp_tools_over_http(url: str) -> set[str]:
     """The tool names the SDK's own client sees at ``url`` (streamable HTTP)."""
-    import asyncio
 
     from mcp import Client
 
@@ -149,7 +159,7 @@ def _mcp_tools_over_http(url: str) -> set[str]:
         async with Client(url) as client:
             return {t.name for t in (await client.list_tools()).tools}
 
-    return asyncio.run(asyncio.wait_for(run(), 60))
+    return run_async(run, 60)
 
 
 def test_bronwijs_mcp_serves_the_tools_over_stdio_on_the_bundled_corpus(installed):
@@ -172,6 +182,6 @@ def test_bronwijs_mcp_serves_the_tools_over_stdio_on_the_bundled_corpus(installe
             ask = await client.call_tool("ask", {"question": QUESTION})
             return tools, ask.structured_content
 
-    tools, answer = asyncio.run(asyncio.wait_for(run(), 300))
+    tools, answer = run_async(run, 300)
     assert tools == {"ask", "search", "list_documents", "commitments"}
     assert "zes weken" in answer["answer"] and answer["citations"]

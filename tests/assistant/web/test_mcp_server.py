@@ -40,7 +40,16 @@ def calls(settings: Settings, *steps: tuple[str, dict[str, Any]]) -> tuple[list[
             tools = (await client.list_tools()).tools
             return tools, [await client.call_tool(name, args) for name, args in steps]
 
-    return asyncio.run(run())
+    return run_async(run, 120)
+
+
+def run_async(make: Any, timeout: float) -> Any:
+    """``asyncio.run`` of ``make()`` in a thread of its own: another test's browser (Playwright's sync
+    API) may keep an event loop running in this thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(asyncio.wait_for(make(), timeout))).result()
 
 
 def _texts(settings: Settings) -> dict[str, str]:
@@ -114,5 +123,5 @@ def test_bronwijs_mcp_serves_the_tools_over_stdio(settings, tmp_path):
             tools = {t.name for t in (await client.list_tools()).tools}
             return tools, await client.call_tool("ask", {"question": QUESTION})
 
-    tools, ask = asyncio.run(asyncio.wait_for(run(), 120))
+    tools, ask = run_async(run, 120)
     assert tools == TOOLS and "30 april 2020" in ask.structured_content["answer"]
