@@ -8,7 +8,7 @@ Concurrency: an index generation is switched atomically on disk (``assistant/sto
 question can be answered while an ingest embeds; what must not interleave is a question in flight
 and ``reload()`` (a question reads the index and the retriever one after the other). Questions,
 searches and extraction hold the read side; ``reload`` takes the write side for the instant it
-takes to drop the opened index (docs/design.md, "One Assistant, guarded").
+takes to drop the opened index (docs/design.md, "One Assistant per process, guarded").
 """
 
 from __future__ import annotations
