@@ -16,7 +16,6 @@ import argparse
 import dataclasses
 import html
 import logging
-import re
 import shutil
 import tempfile
 import threading
@@ -27,13 +26,14 @@ from typing import Any
 import gradio as gr
 
 from assistant.config import Settings, bundled_corpus_dir, load_settings
-from assistant.errors import BronwijsError, EmptyQuestion, IndexMissing
+from assistant.errors import BronwijsError, EmptyQuestion, IndexMissing, QuestionTooLong
 from assistant.gradio_progress import GradioProgress, RecordingProgress
+from assistant.markup import md_link, md_text
 from assistant.types import Answer, Document, Span
 
 log = logging.getLogger("bronwijs.app")
 
-UPLOADS = "uploads"  # folder under the index folder where uploaded files keep their own names
+UPLOADS = "uploads"  # under the index folder: uploads/<sha256 prefix>/<own name>, so no upload overwrites another
 UPLOAD_TYPES = [".pdf", ".txt", ".xml", ".docx", ".json", ".md", ".html", ".htm"]
 CHAT_CONCURRENCY = 4  # questions answered at once (retrieval is fast; an LLM call mostly waits)
 CONTEXT_CHARS = 600  # characters shown around a quoted span when no passage holds it
@@ -169,6 +169,16 @@ def _say(e: BaseException) -> str:
     )
 
 
+def _warn(message: str, **kwargs: Any) -> None:
+    """A warning toast. Gradio renders toasts as HTML and messages carry file and document names: escaped."""
+    gr.Warning(html.escape(message, quote=False), **kwargs)
+
+
+def _info(message: str, **kwargs: Any) -> None:
+    """An information toast, escaped like ``_warn``."""
+    gr.Info(html.escape(message, quote=False), **kwargs)
+
+
 # --- rendering: answers ---------------------------------------------------------------------------
 
 
@@ -198,15 +208,17 @@ def _short(text: str, limit: int) -> str:
 
 
 def _cite_link(turn: int, key: str, label: str) -> str:
-    return f"[{label}](#bron-{turn}-{key})"
+    """A link to one of this answer's sources; the label is document text, so it is escaped."""
+    return md_link(label, f"#bron-{turn}-{key}")
 
 
 def _with_markers(answer: Answer, turn: int) -> str:
-    """The answer text with a clickable [n] after the sentence each citation backs."""
+    """The answer text, escaped, with a clickable [n] after the sentence each citation backs."""
     text = answer.answer
     numbers = _numbers(answer)
     placed: set[int] = set()
     missing: list[int] = []
+    cuts: list[tuple[int, int]] = []  # (offset in text, citation number) where a link goes
     pos = 0
     for c, n in zip(answer.citations, numbers, strict=True):
         if n in placed:
@@ -220,28 +232,28 @@ def _with_markers(answer: Answer, turn: int) -> str:
             missing.append(n)
             continue
         end = at + len(claim)
-        link = " " + _cite_link(turn, f"c{n}", f"\\[{n}\\]")
-        text = text[:end] + link + text[end:]
-        pos = end + len(link)
+        cuts.append((end, n))
+        pos = end
+    out: list[str] = []
+    start = 0
+    for end, n in sorted(cuts):
+        out.append(md_text(text[start:end], keep_lines=True) + " " + _cite_link(turn, f"c{n}", f"[{n}]"))
+        start = end
+    out.append(md_text(text[start:], keep_lines=True))
     if missing:
-        text += " " + " ".join(_cite_link(turn, f"c{n}", f"\\[{n}\\]") for n in missing)
-    return _escape_md_markers(text)
-
-
-def _escape_md_markers(text: str) -> str:
-    # the service's own "[n]" markers (LLM answers) become links too
-    return re.sub(r"(?<![\\(])\[(\d{1,2})\](?!\()", r"\\[\1\\]", text)
+        out.append(" " + " ".join(_cite_link(turn, f"c{n}", f"[{n}]") for n in missing))
+    return "".join(out)
 
 
 def answer_markdown(assistant: Any, answer: Answer, turn: int) -> str:
     """What the chat shows for one answer."""
     lines: list[str] = []
     if answer.standalone_question:
-        lines.append(f"_Gelezen als / read as: {html.escape(answer.standalone_question)}_\n")
+        lines.append(f"_Gelezen als / read as: {md_text(answer.standalone_question)}_\n")
     if answer.lookup_question:
-        lines.append(f"_Gezocht als / looked up as: {html.escape(answer.lookup_question)}_\n")
+        lines.append(f"_Gezocht als / looked up as: {md_text(answer.lookup_question)}_\n")
     if answer.declined:
-        lines.append(f"**{answer.answer}**")
+        lines.append(f"**{md_text(answer.answer)}**")
         lines.append(
             "Ik geef geen antwoord dat niet in de documenten staat. Dit zijn de passages die er het "
             "dichtst bij komen (klik om te openen): / I do not answer beyond the documents; these are "
@@ -250,7 +262,7 @@ def answer_markdown(assistant: Any, answer: Answer, turn: int) -> str:
         for i, p in enumerate(answer.passages[:3], 1):
             lines.append(
                 f"{i}. {_cite_link(turn, f'p{i}', _where(assistant, p.span))}: "
-                f"“{_short(p.span.text, 180)}”"
+                f"“{md_text(_short(p.span.text, 180))}”"
             )
     else:
         lines.append(_with_markers(answer, turn))
@@ -259,13 +271,13 @@ def answer_markdown(assistant: Any, answer: Answer, turn: int) -> str:
         for c, n in zip(answer.citations, _numbers(answer), strict=True):
             if n not in seen:
                 seen.add(n)
-                sources.append(f"{_cite_link(turn, f'c{n}', f'[{n}]')} {_where(assistant, c.span)}")
+                sources.append(f"{_cite_link(turn, f'c{n}', f'[{n}]')} {md_text(_where(assistant, c.span))}")
         if sources:
             lines.append("\n**Bronnen / Sources** (klik om te openen / click to open):  \n" + "  \n".join(sources))
     if answer.mode and answer.mode != "extractive":
-        lines.append(f"\n_modus / mode: {answer.mode}_")
+        lines.append(f"\n_modus / mode: {md_text(answer.mode)}_")
     if answer.notice:
-        lines.append(f"\n_ℹ️ {html.escape(answer.notice)}_")
+        lines.append(f"\n_ℹ️ {md_text(answer.notice)}_")
     return "\n".join(lines)
 
 
@@ -488,19 +500,129 @@ def documents_table(assistant: Any) -> list[list[Any]]:
 
 
 def upload_results(report: Any, names: dict[str, str]) -> list[list[str]]:
-    """One row per uploaded file: added / skipped (unchanged) / failed, with the reason."""
+    """One row per uploaded file: added (or added under a new name beside a same-named document),
+    replaced, skipped (unchanged) or failed, with the reason."""
     rows: list[list[str]] = []
 
     def name_of(path: str) -> str:
         return names.get(str(Path(path).name), Path(path).name)
 
+    renamed = {r["name"]: r for r in getattr(report, "renamed", [])}
     for a in report.added:
-        rows.append([a["doc"], "✅ toegevoegd / added", f"{a['pages']} pagina's / pages, {a['chunks']} stukken / chunks"])
+        size = f"{a['pages']} pagina's / pages, {a['chunks']} stukken / chunks"
+        r = renamed.get(a["doc"].split("#", 1)[0])
+        if r is not None:
+            rows.append([a["doc"], "✅ toegevoegd onder een nieuwe naam / added under a new name", f"{r['reason']}; {size}"])
+        else:
+            rows.append([a["doc"], "✅ toegevoegd / added", size])
+    for r in getattr(report, "replaced", []):
+        gone = ", ".join(x["doc"] for x in report.removed) or r["name"]
+        rows.append([r["name"], "🔁 vervangen / replaced", f"de vorige versie is verwijderd / the previous version was removed: {gone}"])
     for s in report.skipped:
         rows.append([name_of(s["file"]), "⏭️ overgeslagen / skipped", s["reason"]])
     for f in report.failed:
         rows.append([name_of(f["file"]), "❌ mislukt / failed", f["reason"]])
     return rows
+
+
+def _gradio_temp(path: Path) -> Path | None:
+    """Gradio's upload folder when ``path`` is its temporary copy of an upload (ours to delete once
+    staged), else None: a path given otherwise (a test, an API caller's own file) is never deleted."""
+    from gradio.utils import get_upload_folder
+
+    try:
+        root = Path(get_upload_folder()).resolve()
+        return root if path.resolve().is_relative_to(root) and path.resolve() != root else None
+    except OSError:
+        return None
+
+
+def _delete(path: Path, stop: Path | None = None) -> None:
+    """Delete a file and then its folders while empty, up to ``stop`` (exclusive)."""
+    try:
+        path.unlink(missing_ok=True)
+        parent = path.parent
+        while parent != stop and parent != parent.parent and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    except OSError as e:
+        log.warning("could not delete upload %s: %s", path, e)
+
+
+def stage_uploads(files: Sequence[Any], settings: Settings) -> tuple[list[Path], list[Path], list[list[str]]]:
+    """Check a batch of uploads against the limits and copy each accepted file to
+    ``<index>/uploads/<sha256 prefix>/<name>``. Returns (paths to ingest, copies made now, result rows
+    of refused files). Gradio's temporary copies are deleted either way."""
+    from ingest.load import file_sha256
+
+    given = [Path(f if isinstance(f, str) else getattr(f, "path", None) or getattr(f, "name", str(f))) for f in files]
+    refused: list[list[str]] = []
+    paths: list[Path] = []
+    created: list[Path] = []
+    limit = int(settings.max_upload_mb * 1024 * 1024)
+    too_many = len(given) > settings.max_upload_files
+    folder = Path(settings.index_dir) / UPLOADS
+    for src in given:
+        try:
+            size = src.stat().st_size
+            if too_many:
+                refused.append([
+                    src.name,
+                    "❌ geweigerd / refused",
+                    f"te veel bestanden tegelijk ({len(given)}, hoogstens {settings.max_upload_files}); voeg ze in "
+                    f"delen toe / too many files at once ({len(given)}, at most {settings.max_upload_files}); "
+                    "add them in parts (setting max_upload_files)",
+                ])
+            elif size > limit:
+                refused.append([
+                    src.name,
+                    "❌ geweigerd / refused",
+                    f"te groot ({size / 1e6:.1f} MB, hoogstens {settings.max_upload_mb:g} MB) / too large "
+                    f"({size / 1e6:.1f} MB, at most {settings.max_upload_mb:g} MB; setting max_upload_mb)",
+                ])
+            else:
+                dest = folder / file_sha256(src)[:16] / src.name
+                if not dest.exists():
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(src, dest)
+                    created.append(dest)
+                paths.append(dest)
+        except OSError as e:
+            refused.append([src.name, "❌ mislukt / failed", f"onleesbaar, upload opnieuw / cannot read, upload again: {e.strerror or e}"])
+        finally:
+            temp_root = _gradio_temp(src)
+            if temp_root is not None:
+                _delete(src, stop=temp_root)
+    return paths, created, refused
+
+
+def discard_unused(created: Sequence[Path], report: Any, settings: Settings) -> None:
+    """Delete the copies made for this upload that did not become a document (failed or skipped)."""
+    whole_file = {f["file"] for f in [*report.failed, *report.skipped]}
+    for p in created:
+        if str(p) in whole_file:
+            _delete(p, stop=Path(settings.index_dir) / UPLOADS)
+
+
+def _sources_of(assistant: Any, name_or_sha: str) -> set[str]:
+    """The files the documents named by ``name_or_sha`` were read from (empty when not known here)."""
+    try:
+        return {d.source for d in assistant.index.documents_named(name_or_sha)}
+    except BronwijsError:  # not in this process's view of the index; the removal itself decides
+        return set()
+
+
+def discard_uploads(sources: set[str], assistant: Any, settings: Settings) -> None:
+    """After a removal: delete the uploaded files among ``sources`` that no indexed document still reads."""
+    folder = (Path(settings.index_dir) / UPLOADS).resolve()
+    try:
+        still = {d.source for d in assistant.index.documents.values()}
+    except BronwijsError:
+        return
+    for s in sources - still:
+        p = Path(s)
+        if s and p.resolve().is_relative_to(folder) and p.resolve() != folder:
+            _delete(p, stop=Path(settings.index_dir) / UPLOADS)
 
 
 COMMIT_COLUMNS = [
@@ -675,6 +797,9 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                             elem_id="chat",
                             height=520,
                             buttons=["copy"],
+                            # document and model text is escaped (assistant.markup); no LaTeX either
+                            sanitize_html=True,
+                            latex_delimiters=[],
                             feedback_options=None,
                             placeholder=(
                                 "**Stel een vraag over de documenten**, in het Nederlands of Engels.  \n"
@@ -753,8 +878,11 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                     column_widths=["26%", "46%", "10%", "9%", "9%"],
                 )
                 with gr.Row():
+                    # any name or SHA-256 prefix is accepted (the choices are per session; an API client
+                    # has none): the handler checks it against the index
                     remove_choice = gr.Dropdown(
-                        choices=[], label="Document verwijderen / remove a document", scale=4, elem_id="verwijder-keuze"
+                        choices=[], label="Document verwijderen / remove a document", scale=4, elem_id="verwijder-keuze",
+                        allow_custom_value=True,
                     )
                     remove_btn = gr.Button("Verwijderen / Remove", variant="stop", scale=1, elem_id="verwijder")
                 index_info = gr.Markdown("")
@@ -850,11 +978,11 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 yield _building_status(builder), gr.skip(), gr.skip(), gr.skip()
                 builder.done.wait(0.5)
             if builder.error:
-                gr.Warning(f"De index kon niet worden gebouwd / the index could not be built: {builder.error}")
+                _warn(f"De index kon niet worden gebouwd / the index could not be built: {builder.error}")
             a = pool.base
             rows = documents_table(a)
             if builder.error:
-                msg = f"⚠️ {html.escape(builder.error)}"
+                msg = f"⚠️ {md_text(builder.error)}"
             elif waited and builder.summary:
                 msg = f"✅ Index gebouwd / index built: {builder.summary}. {_status_line(a)}"
             else:
@@ -877,12 +1005,12 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             message = (message or "").strip()
             history = list(history or [])
             if not message:
-                gr.Warning("Stel een vraag / please ask a question.")
+                _warn("Stel een vraag / please ask a question.")
                 yield history, gr.skip(), gr.skip(), gr.skip(), st, gr.skip()
                 return
             a = session_assistant(st)
             turn = len(st["answers"])
-            history = history + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+            history = history + [{"role": "user", "content": md_text(message, keep_lines=True)}, {"role": "assistant", "content": "…"}]
             yield history, "", gr.update(choices=[], value=None), "", st, gr.update(interactive=False)
             if not builder.done.is_set():  # first start: questions wait for the index, they do not fail
                 history[-1] = {
@@ -900,15 +1028,15 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                         final = piece
                     else:
                         text += piece
-                        history[-1] = {"role": "assistant", "content": text}
+                        history[-1] = {"role": "assistant", "content": md_text(text, keep_lines=True)}
                         yield history, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            except EmptyQuestion as e:
+            except (EmptyQuestion, QuestionTooLong) as e:  # refused before any work: the question is not kept
                 history = history[:-2]
-                gr.Warning(str(e))
+                _warn(str(e))
                 yield history, gr.skip(), gr.skip(), gr.skip(), st, gr.skip()
                 return
             except Exception as e:
-                history[-1] = {"role": "assistant", "content": f"⚠️ {_say(e)}"}
+                history[-1] = {"role": "assistant", "content": f"⚠️ {md_text(_say(e))}"}
                 yield history, gr.skip(), gr.skip(), gr.skip(), st, gr.skip()
                 return
             if final is None:  # pragma: no cover - the facade always ends with an Answer
@@ -981,7 +1109,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             try:
                 return show_span(session_assistant(st), span, around)
             except Exception as e:
-                gr.Warning(_say(e))
+                _warn(_say(e))
                 return gr.skip(), gr.skip()
 
         sources.change(
@@ -990,7 +1118,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             outputs=[source_view, page_image],
             concurrency_id="view",
             concurrency_limit=4,
-            api_name="source",
+            api_visibility="private",  # the radio's choices are per session: the API goes through the textbox
         )
         open_btn.click(
             None, inputs=[open_key], outputs=[open_key], js="(k) => window.__bronKey || k",
@@ -1001,38 +1129,39 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
             outputs=[source_view, page_image],
             concurrency_id="view",
             concurrency_limit=4,
-            api_visibility="private",
+            api_name="source",  # any key is accepted and checked against the session's answers
         )
 
         # --- handlers: documents -------------------------------------------------------------------
 
         def add_files(files: list[Any] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
             if not files:
-                gr.Warning("Kies eerst bestanden / choose files first.")
+                _warn("Kies eerst bestanden / choose files first.")
                 return (gr.skip(),) * 6
-            folder = Path(settings.index_dir) / UPLOADS
-            folder.mkdir(parents=True, exist_ok=True)
-            paths: list[Path] = []
-            names: dict[str, str] = {}
-            for f in files:
-                src = Path(f if isinstance(f, str) else getattr(f, "name", str(f)))
-                dest = folder / src.name
-                shutil.copyfile(src, dest)
-                paths.append(dest)
-                names[dest.name] = src.name
-            try:
-                report = pool.base.ingest(paths, progress=GradioProgress(progress))
+            paths, created, refused = stage_uploads(files, settings)
+            if refused:
+                _warn(
+                    f"{len(refused)} bestand(en) geweigerd / file(s) refused: "
+                    + "; ".join(f"{r[0]}: {r[2]}" for r in refused[:3])
+                )
+            if not paths:
+                return refused, gr.skip(), gr.skip(), None, gr.skip(), gr.skip()
+            try:  # an upload never replaces an indexed document: a same-named one is kept beside it
+                report = pool.base.ingest(paths, progress=GradioProgress(progress), same_name="keep")
             except Exception as e:
-                gr.Warning(_say(e))
-                return (gr.skip(),) * 6
+                for p in created:
+                    _delete(p, stop=Path(settings.index_dir) / UPLOADS)
+                _warn(_say(e))
+                return refused, gr.skip(), gr.skip(), None, gr.skip(), gr.skip()
+            discard_unused(created, report, settings)
             pool.reload_all()
-            rows = upload_results(report, names)
+            rows = refused + upload_results(report, {})
             if report.failed:
-                gr.Warning(
+                _warn(
                     f"{len(report.failed)} bestand(en) niet toegevoegd / file(s) not added: "
                     + "; ".join(Path(f['file']).name for f in report.failed)
                 )
-            gr.Info(report.summary(), duration=6)
+            _info(report.summary(), duration=6)
             docs = documents_table(pool.base)
             return (
                 rows, docs, gr.update(choices=[r[0] for r in docs], value=None), None, _index_info(pool.base),
@@ -1049,16 +1178,21 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
         )
 
         def remove(doc: str | None) -> tuple[Any, ...]:
+            doc = (doc or "").strip()
             if not doc:
-                gr.Warning("Kies een document / choose a document.")
+                _warn("Kies een document / choose a document.")
                 return (gr.skip(),) * 4
             try:
+                sources = _sources_of(pool.base, doc)
                 removed = pool.base.remove(doc)
+            except BronwijsError as e:  # e.g. no such document: an error, so that an API caller hears it too
+                raise gr.Error(html.escape(_say(e), quote=False)) from None
             except Exception as e:
-                gr.Warning(_say(e))
+                _warn(_say(e))
                 return (gr.skip(),) * 4
             pool.reload_all()
-            gr.Info("Verwijderd / removed: " + ", ".join(r.get("doc", "") for r in removed))
+            discard_uploads(sources, pool.base, settings)
+            _info("Verwijderd / removed: " + ", ".join(r.get("doc", "") for r in removed))
             docs = documents_table(pool.base)
             return docs, gr.update(choices=[r[0] for r in docs], value=None), _index_info(pool.base), _status_line(pool.base)
 
@@ -1090,7 +1224,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                     all_items = a.extract(None)
                 doc_names = sorted(r["doc"] for r in a.index.list_documents())
             except Exception as e:
-                gr.Warning(_say(e))
+                _warn(_say(e))
                 return (gr.skip(),) * 10
             st = dict(st)
             st["items"] = items
@@ -1146,7 +1280,7 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 span = doc.span(item.char_start, item.char_end)
                 return show_span(a, span, None)
             except Exception as e:
-                gr.Warning(_say(e))
+                _warn(_say(e))
                 return gr.skip(), gr.skip()
 
         commit_table.select(
@@ -1169,19 +1303,19 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 llm = {"llm": "", "llm_base_url": ""}
             elif mode in ("ollama", "openai"):
                 if not model:
-                    gr.Warning("Vul de modelnaam in / enter the model name.")
+                    _warn("Vul de modelnaam in / enter the model name.")
                     return gr.skip(), gr.skip(), gr.skip()
                 if mode == "openai" and not url and not key_env:
-                    gr.Warning("Vul de server-URL in / enter the server URL.")
+                    _warn("Vul de server-URL in / enter the server URL.")
                     return gr.skip(), gr.skip(), gr.skip()
                 llm = {"llm": f"{mode}:{model}", "llm_base_url": url}
             else:
                 if not gguf and not model:
-                    gr.Warning("Vul het pad naar het GGUF-bestand in / enter the path of the GGUF file.")
+                    _warn("Vul het pad naar het GGUF-bestand in / enter the path of the GGUF file.")
                     return gr.skip(), gr.skip(), gr.skip()
                 path = gguf or model
                 if not url and not Path(path).expanduser().is_file():
-                    gr.Warning(f"Geen bestand op / no file at {path}")
+                    _warn(f"Geen bestand op / no file at {path}")
                     return gr.skip(), gr.skip(), gr.skip()
                 llm = {"llm": f"llamacpp:{path}", "llm_base_url": url}
             if key_env:
@@ -1193,14 +1327,14 @@ def build_app(assistant: Any, *, builder: IndexBuilder | None = None) -> gr.Bloc
                 try:
                     a.chat_model()
                 except Exception as e:
-                    gr.Warning(_say(e))
+                    _warn(_say(e))
                 err = a.chat_error
                 if err:
-                    gr.Warning(f"Taalmodel niet beschikbaar / LLM unavailable: {err}")
+                    _warn(f"Taalmodel niet beschikbaar / LLM unavailable: {err}")
                 else:
-                    gr.Info("Taalmodel ingesteld / LLM set: " + llm["llm"])
+                    _info("Taalmodel ingesteld / LLM set: " + llm["llm"])
             else:
-                gr.Info("Extractieve modus / extractive mode")
+                _info("Extractieve modus / extractive mode")
             text = _mode_text(st["llm"], settings)
             return text, text, st
 
@@ -1239,7 +1373,7 @@ def _status_line(assistant: Any) -> str:
     try:
         n = len(assistant.index.documents)
     except BronwijsError as e:
-        return f"⚠️ {html.escape(str(e))}"
+        return f"⚠️ {md_text(str(e))}"
     if not n:
         return "De index is leeg: voeg documenten toe (tab Documenten). / The index is empty: add documents."
     return f"📚 {n} documenten in de index / documents in the index"
@@ -1249,7 +1383,7 @@ def _index_info(assistant: Any) -> str:
     try:
         idx = assistant.index
     except BronwijsError as e:
-        return f"⚠️ {html.escape(str(e))}"
+        return f"⚠️ {md_text(str(e))}"
     docs = len(idx.documents)
     return (
         f"{docs} documenten / documents, {len(idx.chunks)} stukken / chunks · index: `{idx.path}` · "
@@ -1258,8 +1392,17 @@ def _index_info(assistant: Any) -> str:
 
 
 def launch(
-    demo: gr.Blocks, *, port: int, host: str = "127.0.0.1", block: bool = True, allowed: Sequence[Path] = ()
+    demo: gr.Blocks,
+    *,
+    port: int,
+    host: str = "127.0.0.1",
+    block: bool = True,
+    allowed: Sequence[Path] = (),
+    max_upload_mb: float | None = None,
 ) -> Any:
+    """Serve ``demo``. Uploads up to ``max_upload_mb`` reach the Documents tab, which refuses what is
+    over the limit with a reason; Gradio itself stops anything over twice the limit before it is
+    written to disk."""
     demo.queue(default_concurrency_limit=2, max_size=64)
     return demo.launch(
         server_name=host,
@@ -1271,6 +1414,7 @@ def launch(
         head=HEAD,
         footer_links=[],
         allowed_paths=[str(p) for p in allowed],
+        max_file_size=int(2 * max_upload_mb * 1024 * 1024) if max_upload_mb else None,
         theme=gr.themes.Soft(),
         ssr_mode=False,
     )
@@ -1287,7 +1431,7 @@ def main(settings: Settings | None = None, port: int = 7860, *, host: str = "127
     builder.start()
     demo = build_app(pool, builder=builder)
     print(f"bronwijs: index {settings.index_dir}; open http://{host}:{port}", flush=True)
-    launch(demo, port=port, host=host)
+    launch(demo, port=port, host=host, max_upload_mb=settings.max_upload_mb)
 
 
 def _cli(argv: Sequence[str] | None = None) -> None:

@@ -78,6 +78,10 @@ def ingest_cmd(
         report = ingest_paths(paths, settings, progress=progress)
     for f in report.failed:
         _err(f"mislukt / failed {f['file']}: {f['reason']}")
+    for r in report.replaced:
+        _err(f"vervangen / replaced {r['name']}: nieuwe versie uit / new version from {r['file']}")
+    for r in report.renamed:
+        _err(f"hernoemd / renamed {r['file']} -> {r['name']}: {r['reason']}")
     if as_json:
         _print_json(report.to_dict())
     else:
@@ -249,6 +253,52 @@ def eval_compare_cmd(
 
 
 app.add_typer(eval_app, name="eval")
+
+
+@app.command("fit")
+def fit_cmd(
+    gold: Annotated[list[str], typer.Option("--gold", help="NAME=DIR of a gold set to fit on (repeatable).")],
+    corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Corpus folder(s) to index; default the bundled corpus.")] = None,
+    index: IndexOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Model file to write (default: the packaged model).")] = None,
+    folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds, grouped by document.")] = 5,
+    c_reg: Annotated[float, typer.Option("--C", help="Inverse regularisation strength of the logistic model.")] = 1.0,
+    max_wrongful: Annotated[float, typer.Option("--max-wrongful", help="Highest share of wrongful declines allowed.")] = 0.05,
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Fit the answer scorer on gold sets; report document-grouped cross-validated figures."""
+    from evals.fit import fit, main_json, report
+    from evals.runner import prepare_index
+
+    golds = []
+    for g in gold:
+        name, sep, folder = g.partition("=")
+        if not sep:
+            name, folder = Path(g).name, g
+        if not Path(folder).is_dir():
+            raise typer.BadParameter(f"gold folder {folder} does not exist / bestaat niet")
+        golds.append((name, Path(folder)))
+    settings = _settings(config, index_dir=index)
+    assistant = prepare_index(settings, corpus or None, index_given=index is not None or "BRONWIJS_INDEX" in os.environ)
+    from assistant.ask.scorer import MODEL_FILE
+
+    command = "bronwijs fit " + " ".join(f"--gold {n}={p}" for n, p in golds) + "".join(f" --corpus {c}" for c in corpus or [])
+    result = fit(
+        golds,
+        assistant.index,
+        assistant.retriever,
+        out=out or MODEL_FILE,
+        folds=folds,
+        c_reg=c_reg,
+        max_wrongful=max_wrongful,
+        command=command,
+        passages=settings.answer_passages,
+    )
+    if as_json:
+        sys.stdout.write(main_json(result) + "\n")
+    else:
+        typer.echo(report(result))
 
 
 @app.command("bench")

@@ -58,3 +58,5 @@ class UploadRejected(BronwijsError):
     def __init__(self, message: str, *, status: int) -> None:
         super().__init__(message)
         self.status = status  # the HTTP status the REST API answers with (413, 415, 400)
+class QuestionTooLong(BronwijsError):
+    """The question is longer than the ``max_question_chars`` setting allows."""

@@ -1,17 +1,25 @@
 """Plain terminal text for an ``Answer``: the answer, then numbered citations (doc, page, quote).
 
 A declined answer shows the nearest passages instead, so the reader can look for themselves.
-No colours or markup: the text is the same in a pipe, a log and a terminal.
+No colours or markup: the text is the same in a pipe, a log and a terminal. Control characters in
+document or model text (terminal escape sequences, bidirectional overrides) are shown as spaces, so
+a document cannot move the cursor, recolour or clear the terminal.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from assistant.types import Answer, Passage, Span
 
 QUOTE_CHARS = 300
 WIDTH = 100
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _safe(text: str) -> str:
+    return _CONTROL.sub(" ", text)
 
 
 def _one_line(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -24,6 +32,11 @@ def _where(span: Span, page_label: str | None = None) -> str:
 
 
 def answer_to_text(answer: Answer, *, page_labels: dict[str, tuple[str, ...]] | None = None) -> str:
+    """The answer for the terminal, without control characters from documents or models (see above)."""
+    return "\n".join(_safe(line) for line in _answer_to_text(answer, page_labels=page_labels).split("\n"))
+
+
+def _answer_to_text(answer: Answer, *, page_labels: dict[str, tuple[str, ...]] | None = None) -> str:
     """The answer for the terminal.
 
     :param page_labels: printed page labels per ``doc_sha256`` (``Document.page_labels``), when the

@@ -15,53 +15,18 @@ weighs as much as a strong one.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from assistant.lang.analyzer import detect_language, keyword_query
 from assistant.types import Passage
 
 log = logging.getLogger(__name__)
 
 FUSIONS = ("rrf", "weighted")
-
-_WORD = re.compile(r"\w+")
-# English function words: the keyword index stems Dutch and drops Dutch stop words only, so an
-# English question's "the", "what", "of" would match English passages for no reason.
-_EN_STOP = frozenset(
-    """a about after all also an and any are as at be been before being between both but by can could
-    did do does doing during each for from had has have having he her here his how i if in into is it
-    its itself many me more most much my no nor not now of off on once only or other our out over own
-    same she should so some such than that the their them then there these they this those through to
-    too under until up very was we were what when where which while who whom why will with would you
-    your""".split()
-)
-
-
-_EN_MARKERS = frozenset(
-    """the what which how when who why does did do is are was were of for by many much until and to
-    with should have has on at from their there this that will would can could whom""".split()
-)
-_NL_MARKERS = frozenset(
-    """de het een wat welke welk hoeveel wanneer hoe wie waarom is zijn van voor met op er wordt worden
-    heeft hebben moet moeten bij aan tot uit naar volgens kan kunnen zal om dat die en""".split()
-)
-
-
-def detect_language(text: str) -> str:
-    """``"en"`` when English function words outnumber Dutch ones, else ``"nl"``."""
-    words = [w.casefold() for w in _WORD.findall(text)]
-    en = sum(w in _EN_MARKERS for w in words)
-    nl = sum(w in _NL_MARKERS for w in words)
-    return "en" if en > nl else "nl"
-
-
-def keyword_query(question: str) -> str:
-    """The question with English function words left out, for the (Dutch) keyword index."""
-    return " ".join(w for w in _WORD.findall(question) if w.casefold() not in _EN_STOP)
-
+__all__ = ["FUSIONS", "HybridRetriever", "Retrieval", "detect_language", "keyword_query"]
 
 @dataclass(frozen=True, slots=True)
 class Retrieval:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.errors import EmptyQuestion, IndexMismatch
+from assistant.errors import EmptyQuestion, IndexMismatch, QuestionTooLong
 from assistant.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class Assistant:
         self._index: Any = None
         self._embedder: Any = None
         self._retriever: Any = None
-        self._answerer: Any = None
+        self._pipeline: Any = None
         self._chat: Any = None
         self._chat_error: str = ""
 
@@ -85,16 +85,24 @@ class Assistant:
         return self._retriever
 
     @property
-    def answerer(self) -> Any:
-        if self._answerer is None:
-            from assistant.answer import ExtractiveAnswerer
+    def pipeline(self) -> Any:
+        """The extractive question pipeline (assistant/ask/) with the fitted answer scorer."""
+        if self._pipeline is None:
+            import dataclasses as _dc
 
-            self._answerer = ExtractiveAnswerer(
-                decline_threshold=self.settings.decline_threshold,
+            from assistant.ask.pipeline import ExtractivePipeline
+            from assistant.ask.scorer import load_scorer
+
+            scorer = load_scorer(str(self.settings.answer_model) if self.settings.answer_model else None)
+            if self.settings.decline_threshold is not None:
+                scorer = _dc.replace(scorer, decline_threshold=self.settings.decline_threshold)
+            self._pipeline = ExtractivePipeline(
+                scorer,
+                passages=self.settings.answer_passages,
                 max_sentences=self.settings.max_answer_sentences,
-                embedder=self.embedder,
+                narrow=self.settings.narrow_by_date,
             )
-        return self._answerer
+        return self._pipeline
 
     def chat_model(self) -> Any:
         """The configured chat model, or None (no LLM, or it cannot be built: see ``_chat_error``)."""
@@ -124,7 +132,7 @@ class Assistant:
             raise ValueError(f"with_llm takes only LLM settings {sorted(self._LLM_SETTINGS)}, not {unknown}")
         sibling = Assistant(dataclasses.replace(self.settings, **changes))
         sibling._index, sibling._embedder, sibling._retriever = self._index, self._embedder, self._retriever
-        sibling._answerer = self._answerer
+        sibling._pipeline = self._pipeline
         return sibling
 
     def use_chat_model(self, chat_model: Any) -> None:
@@ -142,10 +150,18 @@ class Assistant:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> list[Passage]:
-        """The best passages for ``question`` (raises EmptyQuestion)."""
-        _check(question)
-        allowed = self.index.rows_for(docs, date_from, date_to)
-        return self.retriever.run(question, k or self.settings.top_k, allowed)
+        """The best passages for ``question`` (raises EmptyQuestion, QuestionTooLong)."""
+        from assistant.ask.pipeline import retrieve
+        from assistant.ask.query import build_query
+
+        _check(question, self.settings.max_question_chars)
+        index = self.index
+        allowed = index.rows_for(docs, date_from, date_to)
+        found = retrieve(
+            build_query(question), index, self.retriever, k or self.settings.top_k, allowed,
+            narrow=self.settings.narrow_by_date,
+        )
+        return found.passages
 
     # --- answering ----------------------------------------------------------------------------------
 
@@ -159,7 +175,7 @@ class Assistant:
         date_from: str | None = None,
         date_to: str | None = None,
     ) -> Answer:
-        """A cited answer, or a decline with the nearest passages. Raises EmptyQuestion."""
+        """A cited answer, or a decline with the nearest passages. Raises EmptyQuestion, QuestionTooLong."""
         result: Answer | None = None
         for piece in self._run(question, history, k, docs, date_from, date_to, streaming=False):
             if isinstance(piece, Answer):
@@ -191,10 +207,11 @@ class Assistant:
         *,
         streaming: bool,
     ) -> Iterator[str | Answer]:
-        from assistant.answer import analyze_question, decline_text
+        from assistant.ask.compose import compose, decline_text
+        from assistant.ask.query import build_query
         from assistant.rewrite import rewrite, translate_for_retrieval
 
-        _check(question)
+        _check(question, self.settings.max_question_chars)
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         chat = self.chat_model()
@@ -205,22 +222,20 @@ class Assistant:
         # keeps the question's language
         t_tr = time.perf_counter()
         translated = translate_for_retrieval(query, chat)
-        lookup = translated or query
         if chat is not None:
             timings["translate"] = _ms(t_tr)
+        q = build_query(question, standalone=standalone, translated=translated)
         index = self.index
         t1 = time.perf_counter()
         allowed = index.rows_for(docs, date_from, date_to)
-        found = self.retriever.search(lookup, k or self.settings.top_k, allowed)
+        pipeline = self.pipeline
+        found = pipeline.find(q, index, self.retriever, allowed, k=k)
         timings["retrieve"] = _ms(t1)
         passages = found.passages
         t2 = time.perf_counter()
-        dense = {index.chunks[r].id: found.dense.get(r, 0.0) for r in found.rows}
-        decision = self.answerer.decide(
-            lookup, passages, index.documents, qvec=found.qvec, dense=dense, index=index
-        )
-        composed = self.answerer.compose(decision)
-        lang = analyze_question(question).lang
+        decision = pipeline.decide(q, found, index)
+        composed = compose(decision)
+        lang = q.lang
         mode, notice = "extractive", ""
         text, declined, citations = composed.text, composed.declined, composed.citations
         if declined:
@@ -311,11 +326,12 @@ class Assistant:
             items = [i for i in items if _in_year(i, year)]
         return sort_items(items, sort)
 
-    def ingest(self, paths: Sequence[Path], progress: Any = None) -> Any:
-        """Add files to the index (``ingest.pipeline.ingest_paths``), then reload."""
+    def ingest(self, paths: Sequence[Path], progress: Any = None, *, same_name: str = "same-source") -> Any:
+        """Add files to the index (``ingest.pipeline.ingest_paths``; ``same_name="keep"``: never
+        replace a same-named document, keep both), then reload."""
         from ingest.pipeline import ingest_paths
 
-        report = ingest_paths(list(paths), self.settings, progress=progress)
+        report = ingest_paths(list(paths), self.settings, progress=progress, same_name=same_name)
         self.reload()
         return report
 
@@ -372,9 +388,16 @@ def _in_year(item: Any, year: int) -> bool:
     return False
 
 
-def _check(question: str) -> None:
+def _check(question: str, max_chars: int) -> None:
     if not question or not question.strip():
         raise EmptyQuestion(EMPTY_QUESTION)
+    n = len(question.strip())
+    if n > max_chars:
+        raise QuestionTooLong(
+            f"De vraag is te lang ({n} tekens, hoogstens {max_chars}); stel een kortere vraag. / "
+            f"The question is too long ({n} characters, at most {max_chars}); please ask a shorter one "
+            "(setting max_question_chars)."
+        )
 
 
 def _ms(t: float) -> float:

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import ConfigError, DocumentNotFound, IndexMismatch, IndexMissing
+from assistant.lang.analyzer import stems as analyze  # the BM25 analyzer: one at index and query time
 from assistant.types import Chunk, Document, Span
 
 log = logging.getLogger(__name__)
@@ -51,39 +52,6 @@ VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
 LOCK = ".lock"
 _GEN = re.compile(r"^gen-(\d+)$")
-
-
-# --- the BM25 analyzer: one function at index and at query time ------------------------------
-
-_WORD = re.compile(r"\w+")
-_stemmer: Any = None
-_stopwords: frozenset[str] | None = None
-_stems: dict[str, str] = {}  # word -> stem ("" for a stop word): most words recur, stemming them once
-
-
-def analyze(text: str) -> list[str]:
-    """Dutch keyword tokens: lower-case ``\\w+`` runs, Dutch stop words out, Snowball-stemmed.
-
-    Numbers stay tokens ("2020", "420"), so amounts and years can be matched.
-    """
-    global _stemmer, _stopwords
-    if _stemmer is None:
-        import Stemmer
-        from bm25s.stopwords import STOPWORDS_DUTCH
-
-        _stopwords = frozenset(STOPWORDS_DUTCH)
-        _stemmer = Stemmer.Stemmer("dutch")
-    assert _stopwords is not None
-    out = []
-    for w in _WORD.findall(text.lower()):
-        s = _stems.get(w)
-        if s is None:
-            if len(_stems) > 500_000:
-                _stems.clear()
-            s = _stems[w] = "" if w in _stopwords else _stemmer.stemWord(w)
-        if s:
-            out.append(s)
-    return out
 
 
 # --- (de)serialising documents and chunks -----------------------------------------------------
@@ -376,6 +344,17 @@ class Index:
             hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
         order = hits[np.lexsort((hits, -scores[hits]))]
         return [(int(i), float(scores[i])) for i in order]
+
+    def doc_freq(self, stem: str) -> int:
+        """In how many chunks the keyword ``stem`` (an ``analyze`` token) occurs: for IDF weights."""
+        bm = self._bm25
+        if bm is None:
+            return 0
+        tid = bm.vocab_dict.get(stem)
+        if tid is None:
+            return 0
+        indptr = bm.scores["indptr"]
+        return int(indptr[tid + 1] - indptr[tid])
 
 
 def _check_date(name: str, value: str | None) -> str | None:

@@ -371,6 +371,23 @@ def _throughput(rep: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def prepare_index(settings: Settings, corpus_dirs: Sequence[Path] | None, *, index_given: bool = False) -> Any:
+    """An Assistant over the eval index of ``corpus_dirs`` (ingested now if anything is new)."""
+    dirs = [Path(d) for d in (corpus_dirs or [bundled_corpus_dir()])]
+    for d in dirs:
+        if not d.exists():
+            raise ConfigError(f"corpus folder {d} does not exist / bestaat niet")
+    if not index_given:
+        settings = dataclasses.replace(settings, index_dir=eval_index_dir(settings, dirs))
+    from assistant.progress import cli_progress
+    from assistant.service import Assistant
+    from ingest.pipeline import ingest_paths
+
+    with cli_progress() as progress:
+        ingest_paths(dirs, settings, progress=progress)
+    return Assistant(settings)
+
+
 # --- the assistant and its documents -------------------------------------------------------------
 
 

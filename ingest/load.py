@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import UnreadableDocument
+from assistant.lang.lexicon import MONTH_ABBR, MONTHS
 from assistant.types import Document
 
 log = logging.getLogger(__name__)
@@ -519,32 +520,7 @@ def _json_record(path: Path, n: int, rec: dict[str, Any]) -> Document | None:
 
 # --- metadata helpers ------------------------------------------------------------------------------
 
-_MONTHS = {
-    "januari": 1,
-    "jan": 1,
-    "februari": 2,
-    "feb": 2,
-    "maart": 3,
-    "mrt": 3,
-    "april": 4,
-    "apr": 4,
-    "mei": 5,
-    "juni": 6,
-    "jun": 6,
-    "juli": 7,
-    "jul": 7,
-    "augustus": 8,
-    "aug": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "oktober": 10,
-    "okt": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-}
+_MONTHS = {**MONTHS, **MONTH_ABBR}  # the shared lexicon (assistant.lang.lexicon)
 _DATE = (
     r"(?P<d>\d{1,2})\s+(?P<m>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(?P<y>\d{4})"
     r"|(?P<d2>\d{1,2})[-/.](?P<m2>\d{1,2})[-/.](?P<y2>\d{4})"

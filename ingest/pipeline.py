@@ -4,8 +4,15 @@ A file is identified by its name and the sha256 of its bytes, kept in the manife
 
 - same name, same bytes: skipped as unchanged, before anything is loaded or embedded;
 - same bytes under another name (in the index or earlier in the batch): skipped as a duplicate;
-- same name, new bytes: its old documents are replaced;
+- same name, new bytes, from the path it was ingested from (``same_name="same-source"``, the CLI's
+  default): an update, its old documents are replaced and the report says so (``replaced``);
+- same name, new bytes, from anywhere else (or any web upload: ``same_name="keep"``): never a silent
+  replacement; the file is added beside the indexed one under a distinct name, ``name (2).txt``, and
+  the report says so (``renamed``);
 - new: loaded, cleaned, chunked and embedded (through the embedding cache).
+
+A document with more pages than ``max_pages`` (text without pages: one per ``PAGE_CHARS``
+characters) is refused before it is cleaned or embedded.
 
 Bad input (``UnreadableDocument``: empty, corrupt, encrypted, no text, unsupported) is recorded in
 the report and the batch goes on. Anything else is a bug: it propagates, and because a generation
@@ -16,6 +23,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.config import Settings
+from assistant.config import PAGE_CHARS, Settings
 from assistant.errors import IndexMismatch, UnreadableDocument
 from assistant.progress import NoProgress, Progress
 from assistant.types import Chunk, Document
@@ -32,6 +41,7 @@ log = logging.getLogger(__name__)
 
 UNCHANGED = "ongewijzigd / unchanged"
 IGNORED_NAMES = frozenset({"MANIFEST.tsv"})
+SAME_NAME = ("same-source", "keep")  # what a changed file with an indexed file's name does; see above
 
 
 @dataclasses.dataclass
@@ -42,6 +52,10 @@ class IngestReport:
     skipped: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     failed: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     removed: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    # files whose earlier version (same name, same source) was replaced; its documents are in removed
+    replaced: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    # files kept beside an indexed file of the same name but other content, under a new name
+    renamed: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     chunks: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = dataclasses.field(default_factory=dict)
@@ -57,6 +71,8 @@ class IngestReport:
             "skipped": list(self.skipped),
             "failed": list(self.failed),
             "removed": list(self.removed),
+            "replaced": list(self.replaced),
+            "renamed": list(self.renamed),
             "chunks": self.chunks,
             "seconds": round(self.seconds, 3),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
@@ -70,9 +86,33 @@ class IngestReport:
             f"{len(self.skipped)} overgeslagen / skipped",
             f"{len(self.failed)} mislukt / failed",
         ]
-        if self.removed:
-            parts.append(f"{len(self.removed)} vervangen / replaced")
+        if self.replaced:
+            names = ", ".join(r["name"] for r in self.replaced)
+            parts.append(f"{len(self.replaced)} vervangen door een nieuwe versie / replaced by a new version ({names})")
+        if self.renamed:
+            names = ", ".join(f"{r['existing']} -> {r['name']}" for r in self.renamed)
+            parts.append(
+                f"{len(self.renamed)} naast een bestaand document met dezelfde naam bewaard / "
+                f"kept beside an existing document of the same name ({names})"
+            )
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+def distinct_name(name: str, taken: set[str] | dict[str, Any]) -> str:
+    """``name`` if free, else ``stem (2).suffix``, ``stem (3).suffix``, … (the first free one)."""
+    if name not in taken:
+        return name
+    p = Path(name)
+    n = 2
+    while f"{p.stem} ({n}){p.suffix}" in taken:
+        n += 1
+    return f"{p.stem} ({n}){p.suffix}"
+
+
+def _renamed(doc: Document, file_name: str, name: str) -> Document:
+    """A document of file ``file_name`` under the file's new ``name`` (a JSON record keeps its ``#n``)."""
+    rest = doc.doc[len(file_name) :] if doc.doc.startswith(file_name) else ""
+    return dataclasses.replace(doc, doc=name + rest)
 
 
 # --- finding the files ------------------------------------------------------------------------
@@ -134,8 +174,16 @@ def _check_embedder(manifest: dict[str, Any], name: str, path: Path) -> None:
         )
 
 
-def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress | None = None) -> IngestReport:
-    """Add new and changed files under ``settings.index_dir``; see the module doc for the rules."""
+def ingest_paths(
+    paths: Sequence[Path], settings: Settings, progress: Progress | None = None, *, same_name: str = "same-source"
+) -> IngestReport:
+    """Add new and changed files under ``settings.index_dir``; see the module doc for the rules.
+
+    :param same_name: ``"same-source"`` (a changed file from the path it was ingested from replaces
+        its old version) or ``"keep"`` (never replace: the web app's uploads).
+    """
+    if same_name not in SAME_NAME:
+        raise ValueError(f"same_name must be one of {SAME_NAME}, not {same_name!r}")
     from assistant.embed import get_embedder
     from assistant.store import Index, index_lock, read_manifest
     from ingest.chunk import Chunker
@@ -160,8 +208,10 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
 
         # 1. classify by name and bytes, before loading anything
         t0 = time.perf_counter()
-        todo: list[tuple[Path, str]] = []  # (path, file sha256)
+        todo: list[tuple[Path, str, str]] = []  # (path, file sha256, name in the index)
         batch_names: dict[str, Path] = {}
+        taken: set[str] = set(old_files)  # names in the index and given out in this batch
+        sources = _OldSources(index_dir, old_files)
         for p in files:
             name = p.name
             try:
@@ -171,7 +221,8 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
                     {"file": str(p), "reason": f"onleesbaar / cannot read: {e.strerror or e}"}
                 )
                 continue
-            if name in batch_names:
+            clash = name in batch_names
+            if clash and same_name != "keep":
                 report.failed.append(
                     {
                         "file": str(p),
@@ -179,15 +230,22 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
                     }
                 )
                 continue
-            batch_names[name] = p
-            if old_files.get(name, {}).get("sha256") == sha:
+            batch_names.setdefault(name, p)
+            if not clash and old_files.get(name, {}).get("sha256") == sha:
                 report.skipped.append({"file": str(p), "reason": UNCHANGED})
                 continue
-            if sha in by_sha and by_sha[sha] != name:
+            if sha in by_sha:
                 report.skipped.append({"file": str(p), "reason": f"dubbel / duplicate of {by_sha[sha]}"})
                 continue
+            # an update: the file is indexed, under its name or the one it was kept as, from this path
+            update = sources.indexed_as(name, p) if same_name == "same-source" and not clash else None
+            if update is not None:
+                name = update
+            elif name in taken:
+                name = distinct_name(name, taken)
+            taken.add(name)
             by_sha[sha] = name
-            todo.append((p, sha))
+            todo.append((p, sha, name))
         timings["hash"] = time.perf_counter() - t0
 
         progress.start("documents", len(files), unit="doc")
@@ -215,14 +273,16 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
         new_files: dict[str, dict[str, Any]] = {}
         new_docs: list[Document] = []
         new_chunks: list[Chunk] = []
-        replaced: set[str] = set()  # names of files whose old documents go
-        taken = set(old_docs)
-        for p, sha in todo:
-            name = p.name
+        replaced: dict[str, Path] = {}  # names of files whose old documents go
+        taken_docs = set(old_docs)
+        for p, sha, name in todo:
             try:
                 t0 = time.perf_counter()
                 raw = load_path(p, max_bytes=int(settings.max_file_mb * 1024 * 1024))
                 timings["load"] += time.perf_counter() - t0
+                _check_pages(p, raw, settings.max_pages)
+                if name != p.name:
+                    raw = [_renamed(d, p.name, name) for d in raw]
                 t0 = time.perf_counter()
                 docs = [clean(d) for d in raw]
                 timings["clean"] += time.perf_counter() - t0
@@ -231,7 +291,7 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
                 replacing = set(old_files.get(name, {}).get("docs", ()))
                 kept: list[tuple[Document, list[Chunk]]] = []
                 for d in docs:
-                    if (d.sha256 in taken and d.sha256 not in replacing) or any(
+                    if (d.sha256 in taken_docs and d.sha256 not in replacing) or any(
                         d.sha256 == k.sha256 for k, _ in kept
                     ):
                         other = old_docs[d.sha256].doc if d.sha256 in old_docs else d.doc
@@ -255,10 +315,22 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
             finally:
                 progress.advance("documents", 1, file=name)
             if name in old_files:
-                replaced.add(name)
-            new_files[name] = {"sha256": sha, "docs": [d.sha256 for d, _ in kept]}
+                replaced[name] = p
+            elif name != p.name:
+                report.renamed.append(
+                    {
+                        "file": str(p),
+                        "name": name,
+                        "existing": p.name,
+                        "reason": (
+                            f"{p.name} staat al in de index met andere inhoud; beide blijven, deze als {name} / "
+                            f"{p.name} is already indexed with other content; both are kept, this one as {name}"
+                        ),
+                    }
+                )
+            new_files[name] = {"sha256": sha, "docs": [d.sha256 for d, _ in kept], "source": str(p.resolve())}
             for d, chunks in kept:
-                taken.add(d.sha256)
+                taken_docs.add(d.sha256)
                 new_docs.append(d)
                 new_chunks.extend(chunks)
                 report.added.append(
@@ -289,6 +361,15 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
                     report.removed.append(
                         {"doc": old_docs[sha].doc, "doc_sha256": sha, "chunks": int(len(old.rows_of(sha)))}
                     )
+        for name, p in replaced.items():
+            report.replaced.append(
+                {
+                    "file": str(p),
+                    "name": name,
+                    "old_sha256": old_files[name].get("sha256", ""),
+                    "new_sha256": new_files[name]["sha256"],
+                }
+            )
         drop = gone | {d.sha256 for d in new_docs}
         files_map = {n: v for n, v in old_files.items() if n not in new_files}
         files_map.update(new_files)
@@ -309,6 +390,59 @@ def ingest_paths(paths: Sequence[Path], settings: Settings, progress: Progress |
     report.seconds = time.perf_counter() - t_start
     log.info("ingested added=%d chunks=%d seconds=%.2f", len(report.added), report.chunks, report.seconds)
     return report
+
+
+class _OldSources:
+    """Where each indexed file was read from: the files map's ``source``, or for an index written
+    before it was recorded there, its documents' ``source`` (the index is opened once, if needed)."""
+
+    def __init__(self, index_dir: Path, old_files: dict[str, dict[str, Any]]) -> None:
+        self.index_dir = index_dir
+        self.old_files = old_files
+        self._docs: dict[str, Document] | None = None
+
+    def indexed_as(self, name: str, path: Path) -> str | None:
+        """The name under which the file at ``path`` (named ``name``) is indexed, if it is."""
+        if self.same(name, path):
+            return name
+        p = Path(name)
+        variant = re.compile(re.escape(p.stem) + r" \(\d+\)" + re.escape(p.suffix))
+        for key, entry in self.old_files.items():
+            if variant.fullmatch(key) and entry.get("source") and self.same(key, path):
+                return key
+        return None
+
+    def same(self, name: str, path: Path) -> bool:
+        entry = self.old_files.get(name)
+        if entry is None:
+            return False
+        source = entry.get("source")
+        if not source:
+            if self._docs is None:
+                from assistant.store import Index
+
+                self._docs = dict(Index.open(self.index_dir).documents)
+            docs = [self._docs[s] for s in entry.get("docs", ()) if s in self._docs]
+            source = docs[0].source if docs else ""
+        if not source:
+            return False
+        try:
+            return Path(source).resolve() == path.resolve()
+        except OSError:
+            return False
+
+
+def _check_pages(path: Path, docs: list[Document], max_pages: int) -> None:
+    """Refuse a file with a document of more than ``max_pages`` pages (or page-sized stretches of text)."""
+    for d in docs:
+        pages = max(d.pages, math.ceil(len(d.text) / PAGE_CHARS))
+        if pages > max_pages:
+            what = "" if d.doc == path.name else f"{d.doc}: "
+            raise UnreadableDocument(
+                str(path),
+                f"{what}te lang / too long ({pages} pagina's / pages, limit {max_pages}; text counts one page "
+                f"per {PAGE_CHARS} characters; raise max_pages)",
+            )
 
 
 def _embed(embedder: Any, texts: list[str], batch_size: int, progress: Progress) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The ingest, docs, remove and bench commands: JSON on stdout, messages on stderr, exit codes."""
+"""The ingest, docs, remove, ask and bench commands: JSON on stdout, messages on stderr, exit codes."""
 
 from __future__ import annotations
 
@@ -136,3 +136,28 @@ def test_bench_writes_json_and_appends_markdown_and_never_touches_a_foreign_fold
     with pytest.raises(ConfigError, match="not empty"):
         run("bench", str(corpus), "--index", str(corpus))
     assert len(list(corpus.iterdir())) == 3
+
+
+def test_ask_refuses_an_over_long_question_in_both_languages(corpus):
+    from assistant.errors import QuestionTooLong
+
+    assert run("ingest", str(corpus)).exit_code == 0
+    with pytest.raises(QuestionTooLong, match=r"te lang.*too long.*max_question_chars"):
+        run("ask", "Hoeveel? " * 500)
+
+
+def test_ingest_says_which_file_was_replaced_and_which_was_kept_beside_under_a_new_name(corpus, tmp_path):
+    assert run("ingest", str(corpus)).exit_code == 0
+    target = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")[0]
+    target.write_text(target.read_text("utf-8") + "\n\nEen nieuwe alinea.\n", "utf-8")
+    other = tmp_path / "elders" / sorted(p for p in corpus.iterdir() if p.suffix == ".txt")[1].name
+    other.parent.mkdir()
+    other.write_text("Een andere brief met dezelfde naam.\n", "utf-8")
+    r = run("ingest", str(target), str(other), "--json")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert [x["name"] for x in report["replaced"]] == [target.name] and len(report["removed"]) == 1
+    kept = f"{other.stem} (2){other.suffix}"
+    assert [(x["file"], x["name"]) for x in report["renamed"]] == [(str(other), kept)]
+    assert f"vervangen / replaced {target.name}" in r.stderr and f"-> {kept}" in r.stderr
+    assert "both are kept" in r.stderr

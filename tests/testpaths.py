@@ -28,3 +28,19 @@ def bundled_letters() -> list[Path]:
     if len(found) < 3:
         pytest.skip("no bundled letters")
     return found
+
+
+def shared_file(part: str, name: str) -> Path:
+    """A file of ../shared/corpus/<part> (train, val, real); skipped when shared/ is not beside the checkout."""
+    p = SHARED / "corpus" / part / name
+    if not p.exists():
+        pytest.skip(f"{p} not available (shared/ corpus not beside this checkout)")
+    return p
+
+
+def load_clean(path: Path) -> list:
+    """The cleaned documents of a file, as the index holds them."""
+    from ingest.clean import clean
+    from ingest.load import load_path
+
+    return [clean(d) for d in load_path(path, max_bytes=500_000_000)]

@@ -39,3 +39,12 @@ def test_a_bad_value_names_the_setting(monkeypatch):
 def test_an_unknown_embedder_says_which_are_valid():
     with pytest.raises(ConfigError, match="sentence-transformers"):
         load_settings(embedder="word2vec")
+
+
+def test_the_work_limits_have_sane_defaults_and_must_be_positive(tmp_path: Path):
+    s = load_settings()
+    assert (s.max_upload_mb, s.max_upload_files, s.max_pages, s.max_question_chars) == (50.0, 20, 2000, 2000)
+    cfg = tmp_path / "bronwijs.toml"
+    cfg.write_text("max_question_chars = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="max_question_chars must be more than 0"):
+        load_settings(cfg)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from testpaths import bundled_letters
 
 from assistant.config import Settings
-from assistant.errors import EmptyQuestion, IndexMismatch
+from assistant.errors import EmptyQuestion, IndexMismatch, QuestionTooLong
 from assistant.render import answer_to_text
 from assistant.service import Assistant
 from assistant.types import Answer
@@ -42,6 +43,23 @@ def test_an_empty_question_is_refused_in_both_languages(assistant, question):
         assistant.ask(question)
     with pytest.raises(EmptyQuestion):
         list(assistant.stream(question))
+
+
+def test_an_over_long_question_is_refused_at_once_in_both_languages(assistant):
+    long = "Hoeveel geld is er extra beschikbaar gesteld voor de jeugdzorg? " * 1600  # ~100,000 characters
+    t0 = time.perf_counter()
+    with pytest.raises(QuestionTooLong, match=r"te lang \(\d+ tekens, hoogstens 2000\).*too long"):
+        assistant.ask(long)
+    with pytest.raises(QuestionTooLong):
+        list(assistant.stream(long))
+    with pytest.raises(QuestionTooLong):
+        assistant.retrieve(long)
+    assert time.perf_counter() - t0 < 1.0
+    # the limit is a setting; a question at the limit is answered
+    short = Assistant(dataclasses.replace(assistant.settings, max_question_chars=70))
+    assert short.ask("Hoeveel geld is er extra beschikbaar gesteld voor de jeugdzorg?").question
+    with pytest.raises(QuestionTooLong):
+        short.ask("Hoeveel geld is er extra beschikbaar gesteld voor de jeugdzorg in de jaren 2021 en 2022?")
 
 
 def test_an_answer_has_citations_into_the_letters_and_timings(assistant):

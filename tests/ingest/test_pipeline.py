@@ -64,6 +64,8 @@ def test_the_report_has_exactly_the_contract_keys(corpus, settings):
         "skipped",
         "failed",
         "removed",
+        "replaced",
+        "renamed",
         "chunks",
         "seconds",
         "timings",
@@ -114,6 +116,81 @@ def test_a_changed_file_replaces_its_old_documents(corpus, settings):
     assert old_sha not in {c.span.doc_sha256 for c in idx.chunks}
     assert any("1 juli 2026" in c.span.text for c in idx.chunks)
     assert len(idx.vectors()) == len(idx.chunks)
+
+
+def test_a_changed_file_from_its_own_path_is_reported_as_replaced(corpus, settings):
+    ingest_paths([corpus], settings)
+    target = sorted(corpus.iterdir())[0]
+    old_sha = Index.open(settings.index_dir).files[target.name]["sha256"]
+    target.write_text(target.read_text("utf-8") + "\n\nEen nieuwe alinea over de voortgang.\n", "utf-8")
+    r = ingest_paths([target], settings)
+    assert r.to_dict()["replaced"] == [
+        {"file": str(target), "name": target.name, "old_sha256": old_sha, "new_sha256": r.replaced[0]["new_sha256"]}
+    ]
+    assert r.replaced[0]["new_sha256"] != old_sha and r.renamed == []
+    assert "1 vervangen door een nieuwe versie / replaced by a new version" in r.summary() and target.name in r.summary()
+
+
+@pytest.mark.parametrize("same_name", ["same-source", "keep"])
+def test_a_file_with_an_indexed_name_but_other_content_is_kept_beside_it(corpus, settings, tmp_path, same_name):
+    """A forged letter under the name of an indexed one never replaces it (issue 12, failure 1)."""
+    ingest_paths([corpus], settings)
+    original = sorted(corpus.iterdir())[0]
+    before = Index.open(settings.index_dir).document(original.name)
+    forged = tmp_path / "elders" / original.name
+    forged.parent.mkdir()
+    forged.write_text("De minister stopt per direct alle financiering van de jeugdbescherming.\n", "utf-8")
+    r = ingest_paths([forged], settings, same_name=same_name)
+    new_name = f"{original.stem} (2){original.suffix}"
+    assert [a["doc"] for a in r.added] == [new_name] and r.removed == [] and r.replaced == []
+    assert [(x["file"], x["name"], x["existing"]) for x in r.renamed] == [(str(forged), new_name, original.name)]
+    assert "both are kept" in r.renamed[0]["reason"] and new_name in r.summary()
+    idx = Index.open(settings.index_dir)
+    assert idx.document(original.name).text == before.text  # the indexed letter is untouched
+    assert "stopt per direct" in idx.document(new_name).text
+    assert idx.files[new_name]["source"] == str(forged.resolve())
+    # again: unchanged under its new name; a third version gets the next free name
+    assert [s["reason"] for s in ingest_paths([forged], settings, same_name=same_name).skipped] == [
+        f"dubbel / duplicate of {new_name}"
+    ]
+    forged.write_text("Nog een andere versie.\n", "utf-8")
+    r3 = ingest_paths([forged], settings, same_name=same_name)
+    if same_name == "keep":  # an upload never replaces: the next free name
+        assert [a["doc"] for a in r3.added] == [f"{original.stem} (3){original.suffix}"] and r3.removed == []
+    else:  # the CLI updates the copy that came from this path, and says so
+        assert [x["name"] for x in r3.replaced] == [new_name] and [a["doc"] for a in r3.added] == [new_name]
+    assert Index.open(settings.index_dir).document(original.name).text == before.text
+
+
+def test_a_web_upload_never_replaces_even_from_the_same_path(corpus, settings):
+    ingest_paths([corpus], settings)
+    target = sorted(corpus.iterdir())[0]
+    target.write_text("Vervalste inhoud.\n", "utf-8")
+    r = ingest_paths([target], settings, same_name="keep")
+    assert r.replaced == [] and r.removed == [] and len(r.renamed) == 1
+    assert len(Index.open(settings.index_dir).documents) == 4
+
+
+def test_two_uploads_of_one_name_in_a_batch_are_both_kept(settings, tmp_path):
+    a, b = tmp_path / "a" / "brief.txt", tmp_path / "b" / "brief.txt"
+    for p, text in ((a, "De eerste brief over jeugdzorg.\n"), (b, "De tweede brief over woningbouw.\n")):
+        p.parent.mkdir()
+        p.write_text(text, "utf-8")
+    r = ingest_paths([a, b], settings, same_name="keep")
+    assert [x["doc"] for x in r.added] == ["brief.txt", "brief (2).txt"] and r.failed == []
+    # the CLI keeps refusing an ambiguous batch
+    other = dataclasses.replace(settings, index_dir=tmp_path / "index2")
+    r = ingest_paths([a, b], other)
+    assert len(r.added) == 1 and "same name" in r.failed[0]["reason"]
+
+
+def test_a_document_over_the_page_limit_is_refused_before_it_is_embedded(corpus, settings, embed_calls):
+    long = corpus / "heel-lang.txt"
+    long.write_text("Een zin over de jeugdbescherming die steeds terugkomt. " * 6000, "utf-8")  # ~330,000 chars
+    r = ingest_paths([corpus], dataclasses.replace(settings, max_pages=100))
+    assert [f["file"] for f in r.failed] == [str(long)]
+    assert "too long" in r.failed[0]["reason"] and "max_pages" in r.failed[0]["reason"]
+    assert len(r.added) == 3 and sum(embed_calls) == r.chunks
 
 
 def test_the_same_bytes_under_another_name_is_a_duplicate(corpus, settings, embed_calls):

@@ -1,0 +1,112 @@
+"""The structural role of a sentence in its document: what kind of line it is, not what it says.
+
+Roles are recognised from layout conventions shared by whole kinds of documents (Kamervragen's
+"Vraag 3" / "Antwoord 3" blocks, a decision list's attendance header, a letter's signature), never
+from one document's words. The answer scorer learns what each role is worth.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.types import Document
+
+ROLES = (
+    "heading",  # a recorded heading, or a line of fewer than five words without a full stop
+    "fragment",  # a line of fewer than ten words without a full stop or a number
+    "running_header",  # "Pagina 2 van 4", a line set apart as a running header or footnote
+    "member_question",  # a sentence in a "Vraag N" block of a document with "Antwoord N" blocks
+    "answer_block",  # a sentence in an "Antwoord N" block
+    "question_mark",  # ends in a question mark
+    "signature",  # the closing lines of a letter: "De Minister van ...", "Hoogachtend"
+    "attendance",  # "Aanwezig: ...", "Voorzitter ...", "Afwezig ..."
+    "table_row",  # several numbers and few words
+    "lead_in",  # announces what follows: ends in ":" or "de volgende"
+    "list_item",  # starts with a list marker
+    "title_line",  # the document's title
+)
+
+_BLOCK = re.compile(r"^\s*(Vraag|Vragen|Antwoord|Antwoorden|Question|Answer)\s+\d+(?:\s*(?:,|en|and|t/m|-)\s*\d+)*\b", re.M)
+_RUNNING = re.compile(r"\b(pagina|page|blz\.?)\s+\d+\s+(van|of)\s+\d+\b|^\s*\d+\s*$", re.I)
+_SIGNATURE = re.compile(
+    r"^\s*(hoogachtend|met vriendelijke groet|de (minister|staatssecretaris|burgemeester|secretaris|"
+    r"gemeentesecretaris|voorzitter|griffier)\b|(burgemeester en wethouders|het college) van\b)",
+    re.I,
+)
+# the header of minutes or a decision list names who was there, capitalised: "Aanwezigen Burgemeester ..."
+_ATTENDANCE = re.compile(r"\b(Aanwezig|Aanwezigen|Afwezig|Afwezigen|Voorzitter|Notulist|Present|Absent|Attendees)\b|\bvoor de verslaglegging\b")
+_LEAD_IN = re.compile(r"(:\s*$|\b(de volgende|het volgende|als volgt|the following|as follows)\b[^.]{0,40}$)", re.I)
+_LIST_MARKER = re.compile(r"\s*(?:[–•\-·▪●◦*]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
+_NUM = re.compile(r"\d[\d.,]*")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def roles(doc: Document, start: int, end: int, headings: dict[int, str] | None = None) -> frozenset[str]:
+    """The roles of ``doc.text[start:end]`` (a sentence)."""
+    text = doc.text[start:end]
+    stripped = text.strip()
+    out: set[str] = set()
+    words = _WORDS.findall(stripped)
+    numbers = _NUM.findall(stripped)
+    head_offsets = headings if headings is not None else dict(doc.headings)
+    unfinished = not stripped.endswith((".", ";", "?", "!", ":"))
+    if start in head_offsets or (unfinished and len(words) < 5):
+        out.add("heading")
+    elif unfinished and len(words) < 10 and not numbers:
+        out.add("fragment")
+    if _RUNNING.search(stripped) or any(a <= start < b for a, b in doc.asides):
+        out.add("running_header")
+    if stripped.endswith("?"):
+        out.add("question_mark")
+    if _has_answers(doc):
+        block = _block(doc.text, start)
+        if block.startswith(("vraag", "question")):
+            out.add("member_question")
+        elif block.startswith(("antwoord", "answer")):
+            out.add("answer_block")
+    if _SIGNATURE.search(stripped) or _SIGNATURE.search(_line_before(doc.text, start)):
+        out.add("signature")
+    if _ATTENDANCE.search(stripped[:200]):
+        out.add("attendance")
+    if len(numbers) >= 2 and len(words) <= 2 * len(numbers) + 2:
+        out.add("table_row")
+    if _LEAD_IN.search(stripped):
+        out.add("lead_in")
+    line_start = doc.text.rfind("\n", 0, start) + 1
+    if _LIST_MARKER.match(doc.text, line_start) and not doc.text[line_start:start].strip(" \t–•-·▪●◦*()0123456789.abcdefghij"):
+        out.add("list_item")
+    if doc.title and len(stripped) > 8 and stripped.casefold() in doc.title.casefold():
+        out.add("title_line")
+    return frozenset(out)
+
+
+_ANSWERS = re.compile(r"^\s*(Antwoord|Answer)\s+\d+", re.M)
+_HAS_ANSWERS: dict[str, bool] = {}
+
+
+def _has_answers(doc: Document) -> bool:
+    """Kamervragen and their like: the document answers numbered questions ("Antwoord 2")."""
+    got = _HAS_ANSWERS.get(doc.sha256)
+    if got is None:
+        if len(_HAS_ANSWERS) > 20000:
+            _HAS_ANSWERS.clear()
+        got = _HAS_ANSWERS[doc.sha256] = bool(_ANSWERS.search(doc.text))
+    return got
+
+
+def _block(text: str, start: int) -> str:
+    """The kind of the nearest "Vraag N" / "Antwoord N" marker before ``start`` ("" when none)."""
+    last = ""
+    lo = max(0, start - 6000)
+    for m in _BLOCK.finditer(text, lo, start + 1):
+        if m.start() <= start:
+            last = m.group(1).casefold()
+    return last
+
+
+def _line_before(text: str, start: int) -> str:
+    end = text.rfind("\n", 0, start)
+    if end < 0:
+        return ""
+    begin = text.rfind("\n", 0, end) + 1
+    return text[begin:end]

@@ -1,0 +1,291 @@
+"""``bronwijs fit``: fit the answer scorer on gold sets, with document-grouped cross-validation.
+
+For every answerable and unanswerable question of the given gold sets, the product's own stages
+run (``build_query`` → ``retrieve`` → ``gather`` → ``featurize``, assistant/ask/); a candidate
+sentence is labelled positive when it supports an evidence quote of its question (FORMAT.md:
+same document, coverage of the quote at least 0.5) or lies inside one. A logistic regression
+(scikit-learn) is fitted on the standardised features. Cross-validation is grouped by document (the
+evidence document of a question; for an unanswerable question, its best-retrieved document), so
+no document is seen in training and testing at once. On the pooled out-of-fold probabilities the
+decline threshold is chosen (the most correct declines with at most ``max_wrongful`` wrongful
+ones), then the extra-sentence ratio (the best mean of answer correctness and citation
+precision). The model is refitted on everything and written as JSON with those figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.ask.candidates import Candidate, gather
+from assistant.ask.compose import choose, compose
+from assistant.ask.features import NAMES, featurize, query_stats
+from assistant.ask.pipeline import part_features, retrieve
+from assistant.ask.query import Query, build_query
+from assistant.ask.scorer import MODEL_FILE, AnswerScorer
+from assistant.text import coverage, tokens
+from evals.gold import QAItem, read_gold
+from evals.metrics import answer_correct
+
+log = logging.getLogger(__name__)
+
+THRESHOLDS = np.round(np.arange(0.0, 0.90, 0.01), 3)
+EXTRA_RATIOS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+
+
+@dataclasses.dataclass
+class Example:
+    """One question with its candidates, their features and labels."""
+
+    gold: str  # the gold set's name
+    item: QAItem
+    query: Query
+    cands: list[Candidate]
+    x: np.ndarray
+    y: np.ndarray
+    group: str
+    evidence: list[tuple[set[str], str]]  # (index shas of the evidence document, quote)
+    xparts: list[np.ndarray] = dataclasses.field(default_factory=list)  # features for each part of the question
+    part_oof: list[np.ndarray] = dataclasses.field(default_factory=list)  # out-of-fold probabilities per part
+
+
+def _shas_of(name: str, gold_shas: dict[str, str], index: Any) -> set[str]:
+    """The indexed documents a gold document name stands for (a JSON list: all its records)."""
+    sha = gold_shas.get(name)
+    if sha and sha in index.documents:
+        return {sha}
+    files = (getattr(index, "manifest", {}) or {}).get("files", {})
+    out = {s for s, d in index.documents.items() if Path(d.doc).name == name or d.doc.split("#")[0] == name}
+    for key, f in files.items():
+        if Path(key).name == name or (sha and f.get("sha256") == sha):
+            out |= set(f.get("docs", []))
+    return out & set(index.documents)
+
+
+def label(c: Candidate, evidence: Sequence[tuple[set[str], str]]) -> bool:
+    """Does the sentence support an evidence quote (coverage ≥ 0.5), or lie inside one?"""
+    text = c.doc.text[c.start : c.end]
+    for shas, quote in evidence:
+        if c.doc.sha256 not in shas:
+            continue
+        if coverage(quote, text) >= 0.5:
+            return True
+        if len(tokens(text)) >= 4 and coverage(text, quote) >= 0.8:
+            return True
+    return False
+
+
+def build_examples(
+    golds: Sequence[tuple[str, Path]], index: Any, retriever: Any, *, passages: int = 12, progress: Any = None
+) -> list[Example]:
+    """Run the pipeline's stages for every question of every gold set."""
+    out: list[Example] = []
+    for name, path in golds:
+        gold = read_gold(path)
+        shas = dict(gold.documents)
+        for item in gold.qa:
+            evidence = [(_shas_of(e.doc, shas, index), e.quote) for e in item.evidence]
+            if item.answerable and not any(s for s, _ in evidence):
+                log.info("%s: %s skipped: its documents are not indexed", name, item.id)
+                continue
+            q = build_query(item.question)
+            found = retrieve(q, index, retriever, passages)
+            cands = gather(found.passages, index.documents, dense=found.dense, bm25=found.bm25)
+            x = featurize(q, cands, query_stats(q, cands, index)) if cands else np.zeros((0, len(NAMES)))
+            y = np.array([label(c, evidence) for c in cands], dtype=bool)
+            if item.answerable:
+                group = f"{name}:{item.evidence[0].doc.split('#')[0]}"
+            else:
+                group = f"{name}:{cands[0].doc.doc.split('#')[0]}" if cands else f"{name}:{item.id}"
+            xparts = part_features(q, cands, index) if cands else []
+            out.append(Example(name, item, q, cands, x, y, group, evidence, xparts))
+            if progress is not None:
+                progress.advance("questions", 1, id=item.id)
+    return out
+
+
+# --- fitting and cross-validation -----------------------------------------------------------------
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c_reg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c_reg, max_iter=2000)
+    model.fit((x - mean) / scale, y)
+    return mean, scale, model.coef_[0].copy(), float(model.intercept_[0])
+
+
+def _scorer(params: tuple[np.ndarray, np.ndarray, np.ndarray, float], threshold: float, ratio: float, info: dict[str, Any]) -> AnswerScorer:
+    mean, scale, coef, intercept = params
+    return AnswerScorer(NAMES, mean, scale, coef, intercept, threshold, ratio, info)
+
+
+def cross_validate(examples: Sequence[Example], folds: int, c_reg: float) -> list[np.ndarray]:
+    """Out-of-fold probabilities for every example's candidates (grouped by document)."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = np.array([e.group for e in examples])
+    n_folds = min(folds, len(set(groups)))
+    oof: list[np.ndarray | None] = [None] * len(examples)
+    for train_idx, test_idx in GroupKFold(n_splits=n_folds).split(np.zeros(len(examples)), groups=groups):
+        xs = [examples[i].x for i in train_idx if len(examples[i].x)]
+        ys = [examples[i].y for i in train_idx if len(examples[i].y)]
+        scorer = _scorer(_fit(np.vstack(xs), np.concatenate(ys), c_reg), 0.0, 1.0, {})
+        for i in test_idx:
+            e = examples[i]
+            oof[i] = scorer.predict(e.x) if len(e.x) else np.zeros(0)
+            e.part_oof = [scorer.predict(xp) for xp in e.xparts] if len(e.x) else []
+    return [p if p is not None else np.zeros(0) for p in oof]
+
+
+def outcomes(examples: Sequence[Example], probs: Sequence[np.ndarray], threshold: float, ratio: float) -> dict[str, Any]:
+    """Answer figures (as the eval computes them) for given probabilities and settings."""
+    correct = declined_ok = wrongful = answerable = unanswerable = 0
+    cited = supported = 0
+    for e, p in zip(examples, probs, strict=True):
+        for i, (c, v) in enumerate(zip(e.cands, p, strict=True)):
+            c.p = float(v)
+            c.part_p = tuple(float(pp[i]) for pp in e.part_oof)
+        d = choose(e.query, e.cands, threshold=threshold, extra_ratio=ratio, max_sentences=3)
+        out = compose(d)
+        if e.item.answerable:
+            answerable += 1
+            if out.declined:
+                wrongful += 1
+            elif answer_correct(out.text, e.item.answer_keys):
+                correct += 1
+            for cit in out.citations:
+                cited += 1
+                supported += any(
+                    cit.span.doc_sha256 in shas and coverage(quote, cit.span.text) >= 0.5 for shas, quote in e.evidence
+                )
+        else:
+            unanswerable += 1
+            declined_ok += out.declined
+    return {
+        "answerable": answerable,
+        "unanswerable": unanswerable,
+        "correct": round(correct / answerable, 4) if answerable else None,
+        "correct_declines": round(declined_ok / unanswerable, 4) if unanswerable else None,
+        "wrongful_declines": round(wrongful / answerable, 4) if answerable else None,
+        "citation_precision": round(supported / cited, 4) if cited else None,
+    }
+
+
+def choose_settings(
+    examples: Sequence[Example], probs: Sequence[np.ndarray], max_wrongful: float
+) -> tuple[float, float, list[dict[str, Any]]]:
+    """The decline threshold (most correct declines, wrongful ≤ max), then the extra ratio."""
+    sweep = []
+    best_t, best_key = float(THRESHOLDS[0]), (-1.0, -1.0)
+    for t in THRESHOLDS:
+        o = outcomes(examples, probs, float(t), 1.01)
+        sweep.append({"threshold": float(t), **o})
+        if (o["wrongful_declines"] or 0) <= max_wrongful:
+            key = (o["correct_declines"] or 0.0, o["correct"] or 0.0)
+            if key > best_key:
+                best_t, best_key = float(t), key
+    best_r, best_val = 1.01, -1.0
+    for r in EXTRA_RATIOS:
+        o = outcomes(examples, probs, best_t, r)
+        val = (o["correct"] or 0) + (o["citation_precision"] or 0)
+        if val > best_val + 1e-9:
+            best_r, best_val = r, val
+    return best_t, best_r, sweep
+
+
+def _top1(examples: Sequence[Example], probs: Sequence[np.ndarray]) -> float | None:
+    hits = n = 0
+    for e, p in zip(examples, probs, strict=True):
+        if not e.item.answerable or not len(p):
+            continue
+        n += 1
+        order = np.argsort(-p)
+        ok = [i for i in order if not (e.cands[i].roles & {"member_question", "heading", "running_header"})]
+        hits += bool(ok) and bool(e.y[ok[0]])
+    return round(hits / n, 4) if n else None
+
+
+def fit(
+    golds: Sequence[tuple[str, Path]],
+    index: Any,
+    retriever: Any,
+    *,
+    out: Path | None = MODEL_FILE,
+    folds: int = 5,
+    c_reg: float = 1.0,
+    max_wrongful: float = 0.05,
+    command: str = "",
+    passages: int = 12,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Build examples, cross-validate, choose the settings, refit on all, write the model file."""
+    t0 = time.perf_counter()
+    examples = build_examples(golds, index, retriever, passages=passages, progress=progress)
+    if not examples:
+        raise ValueError("no gold question could be scored: are the gold sets' documents indexed?")
+    probs = cross_validate(examples, folds, c_reg)
+    threshold, ratio, sweep = choose_settings(examples, probs, max_wrongful)
+    cv = {"all": outcomes(examples, probs, threshold, ratio)}
+    for name, _ in golds:
+        idx = [i for i, e in enumerate(examples) if e.gold == name]
+        cv[name] = outcomes([examples[i] for i in idx], [probs[i] for i in idx], threshold, ratio)
+    cv["top1"] = _top1(examples, probs)
+    x = np.vstack([e.x for e in examples if len(e.x)])
+    y = np.concatenate([e.y for e in examples if len(e.y)])
+    params = _fit(x, y, c_reg)
+    info = {
+        "fitted": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "command": command,
+        "gold": {name: str(path) for name, path in golds},
+        "questions": len(examples),
+        "candidates": int(len(y)),
+        "positives": int(y.sum()),
+        "folds": folds,
+        "groups": len({e.group for e in examples}),
+        "C": c_reg,
+        "passages": passages,
+        "max_wrongful": max_wrongful,
+        "cv": cv,
+        "weights": {n: round(float(w), 4) for n, w in sorted(zip(NAMES, params[2], strict=True), key=lambda t: -abs(t[1]))},
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+    scorer = _scorer(params, threshold, ratio, info)
+    if out is not None:
+        scorer.save(out)
+    return {"model": str(out) if out else None, "decline_threshold": threshold, "extra_ratio": ratio, **info, "sweep": sweep}
+
+
+def report(result: dict[str, Any]) -> str:
+    """A short human summary of a fit."""
+    cv = result["cv"]
+    lines = [
+        f"answer model: {result['model']}  ({result['questions']} questions, {result['candidates']} candidate "
+        f"sentences, {result['positives']} positive, {result['groups']} document groups, {result['folds']} folds)",
+        f"decline threshold {result['decline_threshold']:.2f}, extra-sentence ratio {result['extra_ratio']:.2f}",
+        f"cross-validated (grouped by document): top-1 sentence {cv['top1']}",
+    ]
+    for name, o in cv.items():
+        if name == "top1":
+            continue
+        lines.append(
+            f"  {name:<6} correct {o['correct']}  correct declines {o['correct_declines']}  wrongful declines "
+            f"{o['wrongful_declines']}  citation precision {o['citation_precision']}  "
+            f"({o['answerable']} answerable, {o['unanswerable']} unanswerable)"
+        )
+    return "\n".join(lines)
+
+
+def main_json(result: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in result.items() if k != "sweep"}, ensure_ascii=False, indent=2)

@@ -1,0 +1,44 @@
+"""The document context the kinds' rules share (``assistant.extract.context``): its date, whether
+it records decisions, and its sections."""
+
+from __future__ import annotations
+
+from shared_docs import shared_docs
+
+from assistant.extract.context import DocContext
+from assistant.types import Document
+
+
+def test_the_agenda_items_of_a_decision_list_are_its_sections():
+    text = (
+        "Besluitenlijst\n\n1 Opening\n\n5.a Bestuur 5.a.1 Vaststellen nota grondbeleid 2025 Besluit:\n"
+        "1. De nota vast te stellen.\n\n10.1 Ophoging subsidiebudget 2024\n\nBesluit:\n1. Akkoord.\n"
+    )
+    ctx = DocContext.of(Document(doc="b.pdf", sha256="0" * 64, text=text, date="2024-02-06"))
+    assert ctx.decisions and ctx.ref_exact and ctx.ref.year == 2024
+    titles = [t for _, t in ctx.sections]
+    assert (
+        "5.a.1 Vaststellen nota grondbeleid 2025" in titles and "10.1 Ophoging subsidiebudget 2024" in titles
+    )
+    assert ctx.section(text.index("Akkoord"))[2] == "10.1 Ophoging subsidiebudget 2024"
+
+
+def test_written_questions_are_sectioned_by_their_labels():
+    text = "Vraag 1\n\nBent u bekend met het bericht?\n\nAntwoord 1\n\nJa.\n"
+    ctx = DocContext.of(Document(doc="k.pdf", sha256="0" * 64, text=text))
+    assert not ctx.decisions
+    assert ctx.section(text.index("Bent"))[2] == "Vraag 1"
+    assert ctx.section(text.index("Ja."))[2] == "Antwoord 1"
+
+
+def test_a_label_for_several_questions_glued_to_its_text_still_starts_a_section():
+    text = "Vraag 3\n\nKunt u dat toelichten?\n\nAntwoord 3, 4 en 5 Het kabinet zal dit in juni 2025 doen.\n"
+    ctx = DocContext.of(Document(doc="k.pdf", sha256="0" * 64, text=text))
+    assert ctx.section(text.index("Het kabinet"))[2] == "Antwoord 3, 4 en 5"
+
+
+def test_real_decision_lists_are_recognised_and_letters_are_not():
+    for d in shared_docs("train", "besluitenlijst_*.pdf"):
+        assert DocContext.of(d).decisions, d.doc
+    for d in shared_docs("train", "*-*-*-*-*.pdf"):
+        assert not DocContext.of(d).decisions, d.doc

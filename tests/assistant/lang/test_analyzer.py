@@ -1,0 +1,24 @@
+"""assistant/lang/analyzer.py: one analyzer, compound-aware matching, language detection."""
+
+from __future__ import annotations
+
+from assistant.lang.analyzer import detect_language, keyword_query, match, stems
+from assistant.store import analyze
+
+
+def test_the_index_uses_the_same_analyzer():
+    assert analyze is stems
+    assert stems("De gemeenten en de subsidies in 2020") == stems("gemeente subsidie 2020")
+
+
+def test_a_question_word_inside_a_dutch_compound_gets_partial_credit():
+    have = frozenset(stems("de jeugdbeschermingsketen is overbelast"))
+    assert match(stems("jeugdbescherming")[0], have) >= 0.8
+    assert match(stems("kostenstijging")[0], frozenset(stems("de kosten en de stijging"))) >= 0.8
+    assert match(stems("fregat")[0], have) == 0.0
+
+
+def test_language_and_keyword_query():
+    assert detect_language("How much money did the municipality spend?") == "en"
+    assert detect_language("Hoeveel geld heeft de gemeente uitgegeven?") == "nl"
+    assert keyword_query("What is the budget of Wassenaar") == "budget Wassenaar"

@@ -1,0 +1,66 @@
+"""assistant/lang/facts.py: asked and stated kinds of fact, dates named in a text."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.lang.facts import NamedDate, asked_kinds, list_size, named_dates, stated_kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoeveel geld krijgen de gecertificeerde instellingen extra?", "amount"),
+        ("How much money did the municipality set aside for the youth centre?", "amount"),
+        ("Wanneer moet het rapport klaar zijn?", "date"),
+        ("Binnen hoeveel dagen moet een plan er zijn?", "duration"),
+        ("Wie ondertekende de brief?", "who"),
+        ("Which minister answered the questions?", "who"),
+        ("Waarom is de subsidie verlaagd?", "reason"),
+        ("Welke drie maatregelen noemt de brief?", "list"),
+    ],
+)
+def test_a_question_asks_for_a_kind_of_fact(question, kind):
+    assert kind in asked_kinds(question)
+
+
+def test_list_size():
+    assert list_size("Welke drie maatregelen noemt de brief?") == 3
+    assert list_size("Welke maatregelen noemt de brief?") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Een subsidie van € 76.250 in 2024.", "amount"),
+        ("Het kost 1,5 miljoen euro.", "amount"),
+        ("Voor 90% van de kinderen.", "percent"),
+        ("Binnen vijf dagen is er een plan.", "duration"),
+        ("Het rapport verschijnt op 19 januari.", "date"),
+        ("Er zijn 42 meldingen gedaan.", "count"),
+        ("Aanwezig: burgemeester L. de Lange en wethouder R. Zoutendijk.", "who"),
+        ("Dit komt doordat de kosten stegen.", "reason"),
+    ],
+)
+def test_a_text_states_a_kind_of_fact(text, kind):
+    assert kind in stated_kinds(text)
+
+
+def test_a_year_or_an_amount_is_not_a_count():
+    assert "count" not in stated_kinds("In 2024 kost het € 5.000.")
+
+
+def test_named_dates_at_the_precision_written():
+    got = named_dates("Wat besloot het college op 9 juli 2024, en wat in de besluitenlijst van december 2023?")
+    assert got == (NamedDate(2024, 7, 9), NamedDate(2023, 12))
+    assert named_dates("Op 9-7-2024 besloot het college") == (NamedDate(2024, 7, 9),)
+    assert named_dates("Wat gebeurde er in 2021?") == (NamedDate(2021),)
+    assert named_dates("Op 31 februari 2024") == ()  # not a date
+
+
+def test_a_named_date_matches_a_document_date():
+    assert NamedDate(2024, 7, 9).matches("2024-07-09") == 3
+    assert NamedDate(2024, 7, 9).matches("2024-07-16") == -1
+    assert NamedDate(2023, 12).matches("2023-12-12") == 2
+    assert NamedDate(2023).matches("2023-05-01") == 1
+    assert NamedDate(2023).matches(None) == 0

@@ -1,0 +1,74 @@
+"""evals/fit.py (``bronwijs fit``) on a small gold folder cut from gold-train: real Kamervragen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from testpaths import SHARED
+
+from assistant.ask.features import NAMES
+from assistant.ask.scorer import load_scorer
+from assistant.config import Settings
+from assistant.service import Assistant
+from evals.fit import fit, report
+from ingest.pipeline import ingest_paths
+
+KAMERVRAGEN = (
+    "00fe7edd-24c8-4857-98da-774ed3b06836.pdf",
+    "01b2bcad-7296-43bb-bc44-e727fc69b23f.pdf",
+    "1aa9bd01-68a1-4a4a-a808-5b0183bc217a.pdf",
+    "1b0f0b98-7c34-418c-98dc-43de7930e685.pdf",
+)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Assistant]:
+    src = SHARED / "gold-train"
+    files = [SHARED / "corpus" / "train" / n for n in KAMERVRAGEN]
+    if not src.exists() or not all(f.exists() for f in files):
+        pytest.skip("shared/ gold-train not beside this checkout")
+    root = tmp_path_factory.mktemp("fit")
+    gold = root / "gold"
+    gold.mkdir()
+    rows = [json.loads(line) for line in (src / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    keep = [r for r in rows if r["answerable"] and all(e["doc"] in KAMERVRAGEN for e in r["evidence"])]
+    keep += [r for r in rows if not r["answerable"]][:4]
+    (gold / "qa.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in keep), encoding="utf-8")
+    tsv = [line for line in (src / "documents.tsv").read_text(encoding="utf-8").splitlines() if line.split("\t")[0] in (*KAMERVRAGEN, "doc")]
+    (gold / "documents.tsv").write_text("\n".join(tsv) + "\n", encoding="utf-8")
+    settings = Settings(index_dir=root / "index", cache_dir=root / "cache", embedder="fake")
+    assert ingest_paths(files, settings).added
+    return gold, Assistant(settings)
+
+
+def test_fit_writes_a_plain_model_with_cross_validated_figures_and_is_deterministic(small, tmp_path):
+    gold, assistant = small
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    r1 = fit([("kv", gold)], assistant.index, assistant.retriever, out=a, folds=3)
+    fit([("kv", gold)], assistant.index, assistant.retriever, out=b, folds=3)
+    d1, d2 = json.loads(a.read_text()), json.loads(b.read_text())
+    for key in ("coef", "mean", "scale", "intercept", "decline_threshold", "extra_ratio"):
+        assert d1[key] == d2[key]
+    assert d1["features"] == list(NAMES)
+    assert r1["positives"] > 0 and r1["questions"] >= 8
+    cv = r1["cv"]["kv"]
+    assert cv["answerable"] > 0 and cv["unanswerable"] == 4
+    assert 0.0 <= r1["decline_threshold"] < 1.0
+    assert "cross-validated" in report(r1)
+    scorer = load_scorer(str(a))  # JSON, no pickle
+    assert scorer.names == NAMES
+
+
+def test_a_damaged_model_file_is_refused_with_a_clear_message(tmp_path):
+    from assistant.errors import ConfigError
+
+    bad = tmp_path / "m.json"
+    bad.write_text(json.dumps({"kind": "logistic", "features": ["lex"], "mean": [0], "scale": [1], "coef": [1],
+                               "intercept": 0, "decline_threshold": 0.5}))
+    with pytest.raises(ConfigError, match="re-fit"):
+        load_scorer(str(bad))
+    bad.write_text("{not json")
+    with pytest.raises(ConfigError, match="not valid JSON"):
+        load_scorer(str(bad))
