@@ -2,9 +2,9 @@
 
 Builds the wheel, installs it into a fresh venv in a temporary folder (the heavy dependencies, torch
 and the rest, are reached through a .pth file naming this interpreter's site-packages, so nothing is
-downloaded or installed twice), and runs ``bronwijs ask --json``, ``bronwijs serve`` and ``bronwijs
-mcp`` there against the bundled corpus with the fake embedder. The bundled data must come from the
-wheel: the checkout is never on the path.
+downloaded or installed twice), and runs ``bronwijs ask --json``, ``bronwijs serve`` (the page and the
+API) and ``bronwijs mcp`` there against the bundled corpus with the fake embedder. The bundled data
+must come from the wheel: the checkout is never on the path.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def test_bronwijs_ask_json_works_on_the_bundled_corpus(installed):
     assert "eerste start" in r.stderr  # the first start built the index from the wheel's letters
 
 
-def test_bronwijs_serve_starts_the_api_on_the_bundled_corpus(installed):
+def test_bronwijs_serve_starts_the_page_and_the_api_on_the_bundled_corpus(installed):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -144,6 +144,10 @@ def test_bronwijs_serve_starts_the_api_on_the_bundled_corpus(installed):
         with urllib.request.urlopen(req, timeout=60) as r:
             assert "zes weken" in json.loads(r.read())["answer"]
         assert _mcp_tools_over_http(f"{url}/mcp") == {"ask", "search", "list_documents", "commitments"}
+        with urllib.request.urlopen(f"{url}/", timeout=60) as r:  # the page, from the wheel's own modules
+            assert r.status == 200 and "gradio" in r.read().decode("utf-8", "replace").lower()
+        with urllib.request.urlopen(f"{url}/config", timeout=60) as r:
+            assert "Vragen / Ask" in r.read().decode("utf-8", "replace")
     finally:
         proc.terminate()
         proc.wait(30)

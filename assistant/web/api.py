@@ -37,6 +37,7 @@ from assistant.errors import (
     IndexMismatch,
     IndexMissing,
     ModelUnavailable,
+    QuestionTooLong,
     UploadRejected,
 )
 from assistant.types import Answer
@@ -56,6 +57,7 @@ log = logging.getLogger("bronwijs.api")
 
 PREFIX = "/api/v1"
 MB = 1024 * 1024
+MULTIPART_SLACK = 64 * 1024  # room for the multipart headers of an upload request
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNAUTHORIZED = "Geen of een onjuist token / missing or wrong bearer token (Authorization: Bearer <api_token>)."
@@ -76,6 +78,7 @@ class TooLarge(HTTPException):
 # (error class, HTTP status, code), the first match wins: subclasses before their bases
 STATUSES: list[tuple[type[BaseException], int, str]] = [
     (EmptyQuestion, 400, "empty_question"),
+    (QuestionTooLong, 400, "question_too_long"),
     (DocumentNotFound, 404, "document_not_found"),
     (IndexBuilding, 503, "index_building"),
     (IndexMissing, 503, "index_missing"),
@@ -154,12 +157,17 @@ class UploadLimit:
         await self.app(scope, counted, send)
 
 
+def upload_request_limit(settings: Settings) -> int:
+    """The largest upload request: ``max_upload_files`` files of ``max_upload_mb`` each."""
+    return int(settings.max_upload_mb * MB) * settings.max_upload_files + MULTIPART_SLACK
+
+
 def _too_large(limit: int) -> dict[str, str]:
-    mb = limit / MB
+    mb = round(limit / MB, 1)
     return {
         "error": "upload_too_large",
-        "detail": f"Upload te groot (meer dan {mb:g} MB) / upload too large (over {mb:g} MB); "
-        "send fewer or smaller files, or raise max_upload_mb.",
+        "detail": f"Upload te groot (meer dan {mb:g} MB) / upload too large (over {mb:g} MB): send fewer or "
+        "smaller files (settings max_upload_mb per file, max_upload_files per upload).",
     }
 
 
@@ -237,7 +245,7 @@ def create_app(service: Service, *, host: str = "127.0.0.1", mcp: bool = True) -
         lifespan=lifespan,
     )
     app.state.service = service
-    app.add_middleware(UploadLimit, path=f"{PREFIX}/documents", limit=int(settings.max_upload_mb * MB))
+    app.add_middleware(UploadLimit, path=f"{PREFIX}/documents", limit=upload_request_limit(settings))
 
     @app.exception_handler(BronwijsError)
     async def _bronwijs_error(_: Request, e: BronwijsError) -> JSONResponse:

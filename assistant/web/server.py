@@ -32,17 +32,6 @@ def address(host: str | None = None, port: int | None = None) -> tuple[str, int]
     return host, port
 
 
-def _page_module() -> Any:
-    """The web page's module (``build_app``, ``CSS``, ``HEAD``), or None where it is not installed."""
-    try:
-        import app as page
-    except ModuleNotFoundError as e:
-        if e.name != "app":
-            raise
-        return None
-    return page
-
-
 def build_server(service: Service, *, host: str = DEFAULT_HOST, page: bool = True) -> Any:
     """The FastAPI app with the API and MCP, and (``page``) the Gradio page mounted at ``/``."""
     app = create_app(service, host=host)
@@ -50,14 +39,8 @@ def build_server(service: Service, *, host: str = DEFAULT_HOST, page: bool = Tru
         return app
     import gradio as gr
 
-    web = _page_module()
-    if web is None:
-        print("bronwijs: de webpagina ontbreekt / the web page is not installed; serving the API only", flush=True)
-        return app
-    pool_class = getattr(web, "Assistants", None)
-    if pool_class is not None and not isinstance(service.pool, pool_class):  # the page's own pool class
-        service.pool = pool_class(service.assistant)
-        service.builder.assistants = service.pool
+    from assistant.web import app as web
+
     demo = web.build_app(service.pool, builder=service.builder)
     demo.queue(default_concurrency_limit=2, max_size=64)
     return gr.mount_gradio_app(
@@ -68,6 +51,8 @@ def build_server(service: Service, *, host: str = DEFAULT_HOST, page: bool = Tru
         footer_links=[],
         show_error=False,
         ssr_mode=False,
+        # the Documents tab refuses files over max_upload_mb with a reason; Gradio stops twice that
+        max_file_size=int(2 * service.settings.max_upload_mb * 1024 * 1024),
         theme=gr.themes.Soft(),
         css=web.CSS,
         head=web.HEAD,

@@ -16,11 +16,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import os
+import shutil
 import sys
 import tempfile
 import threading
-import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -30,12 +29,16 @@ from assistant.errors import BronwijsError, IndexBuilding, IndexMissing, UploadR
 from assistant.gradio_progress import RecordingProgress
 from assistant.service import Assistant
 from assistant.types import Answer, Passage
+from assistant.web.uploads import (
+    _sources_of,
+    discard_unused,
+    discard_uploads,
+    safe_upload_name,
+    stage_uploads,
+)
 
 log = logging.getLogger("bronwijs.web")
 
-UPLOADS = "uploads"  # folder under the index folder where uploaded files keep their (plain) names
-MAX_NAME_CHARS = 180
-MAX_UPLOAD_FILES = 50
 BUILDING = (
     "De index wordt nog gebouwd (eerste start); probeer het zo opnieuw. / "
     "The index is still being built (first start); try again shortly."
@@ -245,36 +248,6 @@ def _say_err(message: str) -> None:
 # --- uploads --------------------------------------------------------------------------------------
 
 
-def safe_upload_name(name: str) -> str:
-    """A plain file name for an uploaded file: the last part of any path (``/`` or ``\\``), no
-    control characters, no leading dots, at most MAX_NAME_CHARS. "" when nothing usable is left."""
-    base = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
-    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(". ").strip()
-    if len(base) > MAX_NAME_CHARS:
-        stem, dot, suffix = base.rpartition(".")
-        base = (stem[: MAX_NAME_CHARS - len(suffix) - 1] + dot + suffix) if dot and len(suffix) < 12 else base[:MAX_NAME_CHARS]
-    return base
-
-
-def _store(folder: Path, name: str, data: IO[bytes]) -> Path:
-    """Write ``data`` to ``folder/name`` through a temporary file and ``os.replace``, which replaces a
-    link itself rather than writing through it; the result is checked to lie in ``folder``."""
-    dest = folder / name
-    if dest.resolve().parent != folder.resolve() or dest.name != name:
-        raise ValueError(f"{name!r} leaves the upload folder")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            while block := data.read(1 << 20):
-                out.write(block)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return dest
-
-
 @dataclasses.dataclass
 class UploadOutcome:
     """One uploaded file: ``added`` / ``skipped`` (unchanged) / ``failed``, with the reason."""
@@ -335,82 +308,95 @@ class Service:
         return [{k: v for k, v in r.items() if k != "source"} for r in rows]
 
     def remove(self, doc: str) -> list[dict[str, Any]]:
+        """Take a document out of the index; its uploaded file goes too when no document still reads it."""
         assistant = self.ready()
         with self._uploading:
+            sources = _sources_of(assistant, doc)
             removed = assistant.remove(doc)
-        self.pool.reload_all()
+            self.pool.reload_all()
+            discard_uploads(sources, assistant, self.settings)
         return removed
 
     def upload(self, files: Sequence[tuple[str, IO[bytes]]], progress: Any = None) -> dict[str, Any]:
-        """Store the files under ``<index>/uploads`` by their plain names and ingest them.
+        """Check the files, copy them to ``<index>/uploads/<sha256 prefix>/<plain name>`` and ingest
+        them; an upload never replaces an indexed document (a same-named one is kept beside it under a
+        new name, as on the page: ``uploads.stage_uploads``, ``same_name="keep"``).
 
-        A file of an unsupported type, or without a usable name, is reported and skipped; when no
-        file is left, UploadRejected (415 unsupported, 400 none). Returns ``{"files": [...],
-        "report": <ingest report with plain file names>}``."""
+        A file without a usable name, of an unsupported type, over ``max_upload_mb``, or beyond
+        ``max_upload_files``, is reported and skipped; when no file is left, UploadRejected (413 too
+        large or too many, 415 unsupported, 400 otherwise). Returns ``{"files": [...], "report":
+        <ingest report with plain file names>}``."""
         from ingest.load import SUPPORTED_SUFFIXES
 
         if not files:
             raise UploadRejected("Geen bestanden ontvangen / no files received.", status=400)
-        if len(files) > MAX_UPLOAD_FILES:
-            raise UploadRejected(
-                f"Te veel bestanden ({len(files)}); hoogstens {MAX_UPLOAD_FILES} per upload / "
-                f"too many files ({len(files)}); at most {MAX_UPLOAD_FILES} per upload.",
-                status=413,
-            )
         assistant = self.ready()
         outcomes: list[UploadOutcome] = []
+        why: dict[int, int] = {}  # id(outcome) -> the status a refusal of only this kind gets
         kinds = " ".join(sorted(SUPPORTED_SUFFIXES))
-        chosen: list[tuple[UploadOutcome, IO[bytes]]] = []
-        seen: set[str] = set()
-        for name, data in files:
-            plain = safe_upload_name(name)
-            suffix = Path(plain).suffix.lower()
-            if not plain or not Path(plain).stem:
-                outcomes.append(UploadOutcome(name, "", "failed", "geen bruikbare bestandsnaam / no usable file name"))
-            elif suffix not in SUPPORTED_SUFFIXES:
-                outcomes.append(UploadOutcome(
-                    name, "", "failed",
-                    f"bestandstype niet ondersteund / unsupported file type {suffix or '(none)'}; use {kinds}",
-                ))
-            elif plain.casefold() in seen:
-                outcomes.append(UploadOutcome(
-                    name, "", "failed", f"dubbele naam in één upload / the same name twice in one upload: {plain}"
-                ))
-            else:
-                seen.add(plain.casefold())
-                out = UploadOutcome(name, plain, "failed")
+        with tempfile.TemporaryDirectory(prefix="bronwijs-upload-") as tmp:
+            given: list[tuple[UploadOutcome, Path]] = []
+            seen: set[str] = set()
+            for n, (name, data) in enumerate(files):
+                plain = safe_upload_name(name)
+                suffix = Path(plain).suffix.lower()
+                if not plain or not Path(plain).stem:
+                    out = UploadOutcome(name, "", "failed", "geen bruikbare bestandsnaam / no usable file name")
+                    why[id(out)] = 400
+                elif suffix not in SUPPORTED_SUFFIXES:
+                    out = UploadOutcome(
+                        name, "", "failed",
+                        f"bestandstype niet ondersteund / unsupported file type {suffix or '(none)'}; use {kinds}",
+                    )
+                    why[id(out)] = 415
+                elif plain.casefold() in seen:
+                    out = UploadOutcome(name, "", "failed", f"dubbele naam in één upload / the same name twice in one upload: {plain}")
+                    why[id(out)] = 400
+                else:
+                    seen.add(plain.casefold())
+                    out = UploadOutcome(name, plain, "failed")
+                    path = Path(tmp) / str(n) / plain
+                    path.parent.mkdir()
+                    with open(path, "wb") as f:
+                        shutil.copyfileobj(data, f, 1 << 20)
+                    given.append((out, path))
                 outcomes.append(out)
-                chosen.append((out, data))
-        if not chosen:
-            unsupported = all("unsupported" in o.reason for o in outcomes)
-            raise UploadRejected(
-                "Geen enkel bestand kan worden toegevoegd / no file can be added: "
-                + "; ".join(f"{o.name}: {o.reason}" for o in outcomes),
-                status=415 if unsupported else 400,
-            )
-        folder = Path(self.settings.index_dir) / UPLOADS
-        with self._uploading:  # one upload at a time: files of one name are not overwritten mid-ingest
-            folder.mkdir(parents=True, exist_ok=True)
-            by_path: dict[str, UploadOutcome] = {}
-            for out, data in chosen:
-                path = _store(folder, out.stored_as, data)
-                by_path[str(path)] = out
-            report = assistant.ingest([Path(p) for p in by_path], progress=progress)
+            with self._uploading:  # one upload at a time: staging and ingest see each other's files
+                staged, created, refused = stage_uploads([str(p) for _, p in given], self.settings)
+                by_name = {o.stored_as: o for o, _ in given}
+                for name, _label, reason in refused:
+                    o = by_name[name]
+                    o.stored_as, o.reason = "", reason
+                    why[id(o)] = 413 if "max_upload" in reason else 400
+                if not staged:
+                    statuses = {why.get(id(o), 400) for o in outcomes}
+                    raise UploadRejected(
+                        "Geen enkel bestand kan worden toegevoegd / no file can be added: "
+                        + "; ".join(f"{o.name}: {o.reason}" for o in outcomes),
+                        status=statuses.pop() if len(statuses) == 1 else 400,
+                    )
+                report = assistant.ingest(staged, progress=progress, same_name="keep")
+                discard_unused(created, report, self.settings)
         self.pool.reload_all()
-        stored = {Path(p).name: o for p, o in by_path.items()}
+        at = {str(p): by_name[p.name] for p in staged}
+        renamed = {r["name"]: r for r in report.renamed}
         for a in report.added:
-            o = stored.get(str(a["doc"]).split("#", 1)[0])
+            base = str(a["doc"]).split("#", 1)[0]
+            r = renamed.get(base)
+            o = at.get(r["file"]) if r is not None else by_name.get(base)
             if o is not None:
                 o.status, o.pages, o.chunks = "added", o.pages + int(a["pages"]), o.chunks + int(a["chunks"])
                 o.docs.append(a["doc"])
-        for kind, status in (("skipped", "skipped"), ("failed", "failed")):
+                if r is not None:
+                    o.stored_as, o.reason = base, r["reason"]
+        for kind in ("skipped", "failed"):
             for entry in getattr(report, kind):
-                o = stored.get(Path(entry["file"]).name)
+                o = at.get(entry["file"])
                 if o is not None and o.status != "added":
-                    o.status, o.reason = status, entry["reason"]
+                    o.status, o.reason = kind, entry["reason"]
         data = report.to_dict()
-        for key in ("skipped", "failed"):
-            data[key] = [{**e, "file": Path(e["file"]).name} for e in data[key]]
+        for key in ("skipped", "failed", "replaced", "renamed"):
+            data[key] = [{**e, "file": Path(e["file"]).name} for e in data.get(key, [])]
         data["failed"] += [{"file": o.name, "reason": o.reason} for o in outcomes if not o.stored_as]
         return {"files": [o.to_dict() for o in outcomes], "report": data}
 

@@ -20,7 +20,8 @@ from assistant.config import Settings
 from assistant.errors import ConfigError
 from assistant.extract.export import COLUMNS
 from assistant.web.api import check_binding, create_app
-from assistant.web.state import UPLOADS, GuardedAssistant, Service
+from assistant.web.state import GuardedAssistant, Service
+from assistant.web.uploads import UPLOADS
 from ingest.pipeline import ingest_paths
 
 QUESTION = "Wanneer is het Verbeterplan JB-West aan de VNG en het ministerie aangeboden?"
@@ -96,6 +97,12 @@ def test_a_question_limited_to_an_unknown_document_is_404(client):
     for path in ("/api/v1/ask", "/api/v1/ask/stream"):  # the stream too: an error before the first piece
         r = client.post(path, json={"question": QUESTION, "documents": ["geen-brief.pdf"]})
         assert_error(r, 404, "document_not_found")
+
+
+def test_an_over_long_question_is_400(settings):
+    c = client_for(dataclasses.replace(settings, max_question_chars=50))
+    for path in ("/api/v1/ask", "/api/v1/ask/stream"):
+        assert_error(c.post(path, json={"question": "Hoeveel " * 20}), 400, "question_too_long")
 
 
 def test_a_request_without_a_question_is_422_with_our_error_shape(client):
@@ -195,8 +202,8 @@ def test_an_upload_of_several_files_adds_the_good_ones_and_reports_the_bad_ones(
     assert all("/" not in e["file"] for e in body["report"]["failed"] + body["report"]["skipped"])
     listed = {d["doc"] for d in client.get("/api/v1/documents").json()}
     assert {PDF.name, "notities.txt"} <= listed and "kapot.pdf" not in listed
-    stored = sorted(p.name for p in (settings.index_dir / UPLOADS).iterdir())
-    assert stored == sorted([PDF.name, "kapot.pdf", "notities.txt"])  # the bad PDF is kept, not lost
+    stored = sorted(p.name for p in (settings.index_dir / UPLOADS).glob("*/*"))
+    assert stored == sorted([PDF.name, "notities.txt"])  # a copy that became no document is not kept
     again = client.post("/api/v1/documents", files=files[:1]).json()
     assert again["files"][0]["status"] == "skipped"
     r = client.post("/api/v1/ask", json={"question": "Wanneer wordt de jeugdzorg opnieuw aanbesteed?", "documents": ["notities.txt"]})
@@ -212,7 +219,7 @@ def test_an_uploaded_file_name_never_leaves_the_upload_folder(client, settings, 
     f = r.json()["files"][0]
     assert f["status"] == "added" and f["stored_as"] == "buiten.txt"
     uploads = settings.index_dir / UPLOADS
-    assert (uploads / "buiten.txt").is_file()
+    assert [p.relative_to(uploads).parts[1:] for p in uploads.rglob("buiten.txt")] == [("buiten.txt",)]
     for folder in (settings.index_dir, settings.index_dir.parent, settings.index_dir.parent.parent):
         assert not (folder / "buiten.txt").exists()
 
@@ -232,19 +239,40 @@ def test_an_upload_of_only_unsupported_types_is_415(client, settings):
     assert not (settings.index_dir / UPLOADS).exists()
 
 
-def test_an_upload_above_max_upload_mb_is_413_and_nothing_is_stored(settings):
+def test_a_file_above_max_upload_mb_is_refused_413_when_alone_and_reported_beside_others(settings):
     c = client_for(dataclasses.replace(settings, max_upload_mb=0.01))  # 10 kB: the PDF is 20 kB
-    r = c.post("/api/v1/documents", files=[("files", (PDF.name, PDF.read_bytes(), "application/pdf"))])
+    pdf = ("files", (PDF.name, PDF.read_bytes(), "application/pdf"))
+    r = c.post("/api/v1/documents", files=[pdf])
     assert_error(r, 413, "upload_too_large")
     assert "max_upload_mb" in r.json()["detail"]
+    assert not list((settings.index_dir / UPLOADS).glob("*/*"))
+    small = ("files", ("kort.txt", b"De gemeente betaalt 5 miljoen euro voor de jeugdzorg.\n", "text/plain"))
+    r = c.post("/api/v1/documents", files=[pdf, small])
+    assert r.status_code == 200
+    status = {f["name"]: (f["status"], f["reason"]) for f in r.json()["files"]}
+    assert status["kort.txt"][0] == "added" and status[PDF.name][0] == "failed" and "max_upload_mb" in status[PDF.name][1]
+
+
+def test_more_files_than_max_upload_files_is_413(settings):
+    c = client_for(dataclasses.replace(settings, max_upload_files=1))
+    files = [("files", (f"{n}.txt", b"De gemeente betaalt 5 miljoen euro.\n", "text/plain")) for n in ("een", "twee")]
+    r = c.post("/api/v1/documents", files=files)
+    assert_error(r, 413, "upload_too_large")
+    assert "max_upload_files" in r.json()["detail"]
+
+
+def test_an_upload_request_above_the_limit_is_refused_before_it_is_read(settings):
+    c = client_for(dataclasses.replace(settings, max_upload_mb=0.01, max_upload_files=1))  # 10 kB + headers
+    big = ("files", ("groot.txt", b"De gemeente betaalt 5 miljoen euro.\n" * 10_000, "text/plain"))
+    assert_error(c.post("/api/v1/documents", files=[big]), 413, "upload_too_large")
     assert not (settings.index_dir / UPLOADS).exists()
 
 
 def test_a_chunked_upload_without_a_length_is_cut_off_at_the_limit_too(settings):
     import httpx
 
-    c = client_for(dataclasses.replace(settings, max_upload_mb=0.01))
-    body, content_type = _multipart([("files", (PDF.name, PDF.read_bytes(), "application/pdf"))])
+    c = client_for(dataclasses.replace(settings, max_upload_mb=0.01, max_upload_files=1))
+    body, content_type = _multipart([("files", ("groot.txt", b"De gemeente betaalt 5 miljoen euro.\n" * 10_000, "text/plain"))])
 
     def chunks():  # no Content-Length: the server has to count
         for i in range(0, len(body), 4096):
@@ -268,6 +296,14 @@ def test_deleting_a_document_removes_it_and_a_second_time_is_404(client):
     assert r.status_code == 200 and [d["doc"] for d in r.json()["removed"]] == [name]
     assert name not in {d["doc"] for d in client.get("/api/v1/documents").json()}
     assert_error(client.delete(f"/api/v1/documents/{name}"), 404, "document_not_found")
+
+
+def test_deleting_an_uploaded_document_deletes_its_uploaded_file(client, settings):
+    r = client.post("/api/v1/documents", files=[("files", (PDF.name, PDF.read_bytes(), "application/pdf"))])
+    assert r.json()["files"][0]["status"] == "added"
+    assert [p.name for p in (settings.index_dir / UPLOADS).glob("*/*")] == [PDF.name]
+    assert client.delete(f"/api/v1/documents/{PDF.name}").status_code == 200
+    assert not list((settings.index_dir / UPLOADS).glob("*/*"))
 
 
 # --- commitments ------------------------------------------------------------------------------------
