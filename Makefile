@@ -47,7 +47,7 @@ eval: setup
 bench: setup
 	mkdir -p runs
 	$(BIN)/bronwijs bench ../shared/corpus/real --markdown docs/benchmarks.md --out runs/bench.json
-	$(BIN)/python evals/bench_app.py --requests 30 --users 1 10 --markdown docs/benchmarks.md --out runs/bench-app.json
+	$(BIN)/python evals/bench_app.py --requests 40 --users 1 20 --surface page rest --markdown docs/benchmarks.md --out runs/bench-app.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -171,11 +171,19 @@ def ask_cmd(
     date_to: Annotated[str | None, typer.Option(help="Only documents dated on/before (YYYY-MM-DD).")] = None,
     llm: Annotated[str | None, typer.Option(help="ollama:<model> | openai:<model> | llamacpp:<file.gguf>")] = None,
 ) -> None:
-    """Answer a question from the indexed documents, with citations, or say plainly it cannot."""
+    """Answer a question from the indexed documents, with citations, or say plainly it cannot.
+
+    When the index is missing or empty, it is first built from the bundled letters."""
+    from assistant.progress import cli_progress
     from assistant.service import Assistant
+    from assistant.web.state import build_bundled_index, index_is_empty
 
     settings = _settings(config, index_dir=index, top_k=k, llm=llm)
-    result = Assistant(settings).ask(question, docs=doc or None, date_from=date_from, date_to=date_to)
+    assistant = Assistant(settings)
+    if index_is_empty(assistant):  # first start, as `serve` and `mcp`: the bundled letters
+        with cli_progress() as progress:
+            build_bundled_index(assistant, progress=progress)
+    result = assistant.ask(question, docs=doc or None, date_from=date_from, date_to=date_to)
     if as_json:
         _print_json(result.to_dict())
         return
@@ -354,13 +362,36 @@ def bench_cmd(
 @app.command("serve")
 def serve_cmd(
     index: IndexOpt = None,
-    port: Annotated[int, typer.Option(help="Port on localhost.")] = 7860,
+    port: Annotated[
+        int | None, typer.Option(help="Port (default: $GRADIO_SERVER_PORT or 7860).", show_default=False)
+    ] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            help="Address to listen on (default: $GRADIO_SERVER_NAME or 127.0.0.1); beyond localhost "
+            "an api_token is required.",
+            show_default=False,
+        ),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Start the web app (Gradio) on the index; builds it from the bundled corpus on first start."""
-    import app as webapp
+    """Start the web page (/), the REST API (/api/v1, docs at /api/v1/docs) and MCP (/mcp) on one port.
 
-    webapp.main(_settings(config, index_dir=index), port=port)
+    Builds the index from the bundled corpus on first start."""
+    from assistant.web.server import serve
+
+    serve(_settings(config, index_dir=index), host=host, port=port)
+
+
+@app.command("mcp")
+def mcp_cmd(index: IndexOpt = None, config: ConfigOpt = None) -> None:
+    """Serve the MCP tools (ask, search, list_documents, commitments) over stdio, for AI assistants.
+
+    Builds the index from the bundled corpus on first start (the tools say so until it is ready)."""
+    from assistant.web.mcp_server import run_stdio
+    from assistant.web.state import Service
+
+    run_stdio(Service(_settings(config, index_dir=index)).start())
 
 
 def main() -> None:

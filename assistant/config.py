@@ -26,13 +26,30 @@ def _cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bronwijs"
 
 
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"  # filled by the wheel build (setup.py)
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def bundled_path(packaged: str, in_checkout: str) -> Path:
+    """A bundled file or folder: ``assistant/data/<packaged>`` in an installed wheel, else
+    ``<in_checkout>`` of the source checkout (the one copy kept in git; docs/design.md)."""
+    data = PACKAGE_DATA / packaged
+    return data if data.exists() else CHECKOUT / in_checkout
 # a page of a letter holds about 3,000 characters: text without pages counts that way for max_pages
 PAGE_CHARS = 3000
 
 
 def bundled_corpus_dir() -> Path:
-    """The corpus shipped with the project (``corpus/`` beside the packages)."""
-    return Path(__file__).resolve().parent.parent / "corpus"
+    """The corpus shipped with the project: ``corpus/`` of the checkout, package data in a wheel."""
+    return bundled_path("corpus", "corpus")
+
+
+def commitment_schema_path() -> Path:
+    """``docs/commitment.schema.json`` of the checkout, package data in a wheel."""
+    return bundled_path("commitment.schema.json", "docs/commitment.schema.json")
+
+
+SECRET_SETTINGS = frozenset({"api_token"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,9 +97,17 @@ class Settings:
     # extraction: "rules" (default), "llm", or "llm+rules"
     extractor: str = "rules"
     log_level: str = "WARNING"
+    # the service (`bronwijs serve`, REST API and MCP): a bearer token the API, /mcp and the page
+    # require (required when listening on anything but localhost)
+    api_token: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(self).items()}
+        """Every setting, for reports and metrics files; secrets (the API token) are masked."""
+        out = {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(self).items()}
+        for k in SECRET_SETTINGS:
+            if out.get(k):
+                out[k] = "***"
+        return out
 
 
 def _coerce(name: str, kind: Any, value: Any) -> Any:

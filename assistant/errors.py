@@ -56,5 +56,15 @@ class EmptyQuestion(BronwijsError):
     """The question is empty or only whitespace."""
 
 
+class IndexBuilding(IndexMissing):
+    """The index is being built (first start: the bundled corpus); asking must wait."""
+
+
+class UploadRejected(BronwijsError):
+    """An upload as a whole cannot be taken: too large, no supported file, or none at all."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status the REST API answers with (413, 415, 400)
 class QuestionTooLong(BronwijsError):
     """The question is longer than the ``max_question_chars`` setting allows."""

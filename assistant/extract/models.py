@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from assistant.config import commitment_schema_path
 from assistant.types import Span
 
 Kind = Literal["norm", "deadline", "funding"]
@@ -20,7 +21,7 @@ Unit = Literal["day", "week", "month", "year"]
 Recurrence = Literal["once", "per year", "structural"]
 Grounding = Literal["exact", "fuzzy"]
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "commitment.schema.json"
+SCHEMA_PATH = commitment_schema_path()  # docs/ of the checkout; package data in an installed wheel
 
 
 class Within(BaseModel):
