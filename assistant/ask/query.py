@@ -63,7 +63,7 @@ def content_terms(text: str, kinds: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(out)
 
 
-_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-Z][\w’'-]{2,})")
+_NAME = re.compile(r"(?<![.?!:]\s)(?<!^)\b([A-Z][\w’'-]+)")
 
 
 def question_names(text: str) -> tuple[str, ...]:
@@ -74,8 +74,9 @@ def question_names(text: str) -> tuple[str, ...]:
         word = m.group(1)
         if word.casefold() in QUESTION_WORDS:
             continue
+        acronym = word.isupper() and len(word) >= 2  # "WK", "GGD": short, but a name all the same
         for s in stems(word):
-            if len(s) > 2 and not s.isdigit() and s not in out:
+            if (len(s) > 2 or acronym) and not s.isdigit() and s not in out:
                 out.append(s)
     return tuple(out)
 
