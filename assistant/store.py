@@ -405,13 +405,16 @@ class Index:
     def _load(cls, path: Path, current: dict[str, Any], *, full: bool) -> Index:
         import faiss
 
-        manifest, notes = _load_manifest(path, current)
         generation = current["generation"]
         gen = path / generation
-        checksums = manifest.get("checksums")
-        if isinstance(checksums, dict):
-            if problems := verify_checksums(gen, checksums, full=full):
-                raise _Damaged("; ".join(problems[:5]))
+        try:  # a file that vanishes here (a writer cleaned up this generation) is the same as below
+            manifest, notes = _load_manifest(path, current)
+            checksums = manifest.get("checksums")
+            problems = verify_checksums(gen, checksums, full=full) if isinstance(checksums, dict) else []
+        except OSError as e:
+            raise _Damaged(f"{type(e).__name__}: {e}") from e
+        if problems:
+            raise _Damaged("; ".join(problems[:5]))
         try:
             documents: dict[str, Document] = {}
             with open(gen / DOCUMENTS, encoding="utf-8") as f:
