@@ -13,6 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from assistant.lang.lexicon import (
+    MONTH_ABBR,
+    MONTH_ABBR_EN,
+    MONTHS,
+    MONTHS_EN,
+    NUMBER_WORDS,
+    SCALES,
+    SCALES_EN,
+)
 from assistant.text import WORD, normalize
 from assistant.types import Citation, Document, Span
 
@@ -80,31 +89,12 @@ def cite_exact(sentence_start: int, sentence_end: int, doc: Document) -> Citatio
 
 # --- facts: numbers, amounts, percentages, dates ------------------------------------------------
 
-_NUMBER_WORDS = {
-    # Dutch
-    "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
-    "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
-    "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "honderd": 100, "duizend": 1000,
-    "tienduizend": 10000, "helft": 0.5,
-    # English
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
-    "thousand": 1000, "half": 0.5,
-}
+# the language layer's words: numbers (with "helft"/"half"), scales and months, Dutch and English
+_NUMBER_WORDS = {**NUMBER_WORDS, "helft": 0.5, "half": 0.5}
 # words that only count as a number in a claim when written as one: "een" is also "a"
 _WEAK_NUMBER_WORDS = {"een", "one", "half", "helft"}
-_SCALES = {
-    "duizend": 1e3, "thousand": 1e3, "mln": 1e6, "miljoen": 1e6, "million": 1e6, "mio": 1e6,
-    "mld": 1e9, "mrd": 1e9, "miljard": 1e9, "billion": 1e9, "bln": 1e9,
-}
-_MONTHS = {
-    "januari": 1, "january": 1, "jan": 1, "februari": 2, "february": 2, "feb": 2, "maart": 3,
-    "march": 3, "mrt": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "june": 6, "jun": 6,
-    "juli": 7, "july": 7, "jul": 7, "augustus": 8, "august": 8, "aug": 8, "september": 9, "sep": 9,
-    "sept": 9, "oktober": 10, "october": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}
+_SCALES = {k: float(v) for k, v in {**SCALES, **SCALES_EN}.items() if k != "honderd"}
+_MONTHS = {**MONTHS, **MONTHS_EN, **MONTH_ABBR, **MONTH_ABBR_EN}
 _NUM = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,\u202f\u00a0 ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\w])")
 _AFTER = re.compile(r"\s*(\w+)")
 

@@ -139,8 +139,9 @@ NUMBER_WORDS: dict[str, float] = {
     **UNITS, **TEENS, **TENS, "honderd": 100, "duizend": 1000, "tienduizend": 10000,
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "hundred": 100, "thousand": 1000,
+    "thirteen": 13, "fourteen": 14, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000,
 }
+SCALES_EN: dict[str, int] = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "bln": 1_000_000_000}
 FRACTION_WORDS: dict[str, float] = {"helft": 0.5, "half": 0.5, "kwart": 0.25, "derde": 1 / 3}
 TIME_WORDS = frozenset(TIME_UNITS) | frozenset(
     "uur uren day days week weeks month months quarter quarters year years hour hours".split()
