@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from html.parser import HTMLParser
 
 import pytest
+from htmlrender import render
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
-from markdown_it import MarkdownIt
 from testpaths import DATA, bundled_letters
 
 from app import answer_markdown
@@ -16,26 +15,6 @@ from assistant.markup import ANCHOR, md_text
 from assistant.service import Assistant
 from assistant.types import Answer
 from ingest.pipeline import ingest_paths
-
-
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
-        self.text.append(data)
-
-
-def render(markdown: str) -> _Tags:
-    """The chat's markdown as HTML (raw HTML passes through, as in a browser's markdown renderer)."""
-    out = _Tags()
-    out.feed(MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(markdown))
-    return out
 
 
 def test_the_chat_says_how_a_question_was_read_and_looked_up_escaped():

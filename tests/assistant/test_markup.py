@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
-from markdown_it import MarkdownIt
+from htmlrender import render
 
 from assistant.markup import md_link, md_text
 
@@ -22,27 +20,6 @@ HOSTILE = [
     "$$x^2$$ \\[1\\] &lt;img&gt; &amp; \\<b>",
     "\x1b[31mrood\x1b[0m\u202eomgekeerd",
 ]
-
-
-class Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
-        self.text.append(data)
-
-
-def render(markdown: str) -> Tags:
-    """Markdown as a browser's renderer would make it: raw HTML passes, tables and strikethrough on."""
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    t = Tags()
-    t.feed(md.render(markdown))
-    return t
 
 
 @pytest.mark.parametrize("text", HOSTILE)
