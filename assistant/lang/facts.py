@@ -129,30 +129,17 @@ _REASON = re.compile(
     re.I,
 )
 _LIST = re.compile(r"(:\s*$|;|,.*\ben\b|,.*\band\b|\b(1[.)]|a[.)])\s)", re.I)
+_STATES = (
+    ("amount", _AMOUNT), ("percent", _PERCENT), ("duration", _DURATION), ("frequency", _FREQUENCY),
+    ("date", _DATE), ("who", _WHO), ("reason", _REASON), ("list", _LIST),
+)
 
 
 def stated_kinds(text: str) -> frozenset[str]:
     """The kinds of fact ``text`` states (a count is a number that is not an amount or a date)."""
-    out = set()
-    if _AMOUNT.search(text):
-        out.add("amount")
-    if _PERCENT.search(text):
-        out.add("percent")
-    if _DURATION.search(text):
-        out.add("duration")
-    if _FREQUENCY.search(text):
-        out.add("frequency")
-    if _DATE.search(text):
-        out.add("date")
-    bare = _DATE.sub(" ", _AMOUNT.sub(" ", text))
-    if _NUMBER.search(bare):
+    out = {kind for kind, rx in _STATES if rx.search(text)}
+    if _NUMBER.search(_DATE.sub(" ", _AMOUNT.sub(" ", text))):
         out.add("count")
-    if _WHO.search(text):
-        out.add("who")
-    if _REASON.search(text):
-        out.add("reason")
-    if _LIST.search(text):
-        out.add("list")
     return frozenset(out)
 
 
