@@ -118,14 +118,12 @@ class Assistant:
     def pipeline(self) -> Any:
         """The extractive question pipeline (assistant/ask/) with the fitted answer scorer."""
         if self._pipeline is None:
-            import dataclasses as _dc
-
             from assistant.ask.pipeline import ExtractivePipeline
             from assistant.ask.scorer import load_scorer
 
             scorer = load_scorer(str(self.settings.answer_model) if self.settings.answer_model else None)
             if self.settings.decline_threshold is not None:
-                scorer = _dc.replace(scorer, decline_threshold=self.settings.decline_threshold)
+                scorer = dataclasses.replace(scorer, decline_threshold=self.settings.decline_threshold)
             self._pipeline = ExtractivePipeline(
                 scorer,
                 passages=self.settings.answer_passages,

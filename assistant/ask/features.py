@@ -89,7 +89,8 @@ def idf_weights(q: Query, index: Any | None) -> dict[str, float]:
     if index is None or not getattr(index, "chunks", None) or not hasattr(index, "doc_freq"):
         return {t: 1.0 for t in q.terms}
     n = len(index.chunks)
-    return {t: max(math.log(1.0 + (n - index.doc_freq(t) + 0.5) / (index.doc_freq(t) + 0.5)), 0.05) for t in q.terms}
+    df = {t: index.doc_freq(t) for t in q.terms}
+    return {t: max(math.log(1.0 + (n - df[t] + 0.5) / (df[t] + 0.5)), 0.05) for t in q.terms}
 
 
 def query_stats(q: Query, cands: Sequence[Candidate], index: Any | None) -> QueryStats:
