@@ -1,0 +1,49 @@
+"""assistant/ask/query.py and the pieces of composition that follow from a Query."""
+
+from __future__ import annotations
+
+from assistant.ask.compose import Piece, widened
+from assistant.ask.features import _counted
+from assistant.ask.query import build_query, counted_noun, question_names, split_question
+from assistant.types import Document
+
+
+def test_a_two_part_question_is_split_and_a_one_part_question_is_not():
+    assert split_question("Hoeveel woningen komen er op de locatie, en tot wanneer blijft het gebouw open?") == (
+        "Hoeveel woningen komen er op de locatie?",
+        "tot wanneer blijft het gebouw open?",
+    )
+    assert split_question("When did the government reply? Which minister signed the answers?") == (
+        "When did the government reply?",
+        "Which minister signed the answers?",
+    )
+    assert split_question("Welke wethouders en welke ambtenaren waren aanwezig?") == ()
+    assert split_question("Wat kost het? En waarom?") == ()  # parts of fewer than four words
+
+
+def test_what_a_quantity_question_counts_is_looked_for_after_a_number():
+    noun = counted_noun("Hoeveel leerlingen zitten er in de klas?")
+    assert noun and counted_noun("How many homes are planned?")
+    assert _counted(noun, "Er zitten nu 25 leerlingen in de klas.") == 1.0
+    assert _counted(noun, "Er zitten vijf nieuwe leerlingen in de klas.") == 1.0
+    assert _counted(noun, "De leerlingen krijgen € 5.000 subsidie.") == 0.0
+    assert counted_noun("Wanneer begint de klas?") == ""
+
+
+def test_names_are_capitalised_words_inside_the_question_acronyms_included():
+    assert question_names("Wie is de burgemeester van Amsterdam?") == ("amsterdam",)
+    assert question_names("Wie won het WK voetbal in 2014?") == ("wk",)
+    assert question_names("Wie is de burgemeester?") == ()  # the first word is no name
+    q = build_query("Welke wethouder van Rotterdam besloot op 9 juli 2024?")
+    assert q.names == ("rotterdam",) and q.dates and q.dates[0].day == 9
+
+
+def test_a_quoted_sentence_is_widened_within_its_paragraph_only():
+    text = "Eerste zin. Tweede zin met het feit. Derde zin.\n\nVolgende alinea."
+    doc = Document("x.txt", "b" * 64, text)
+    s = text.index("Tweede")
+    e = text.index("Derde") - 1
+    wide = widened(Piece(doc, s, e), 1, 1)
+    assert wide.text == "Eerste zin. Tweede zin met het feit. Derde zin."
+    last = text.index("Derde")
+    assert widened(Piece(doc, last, last + len("Derde zin.")), 0, 1).end == last + len("Derde zin.")
