@@ -32,7 +32,7 @@ from assistant.types import Document
 _BALANCE = re.compile(
     r"\b(?:eigen\s+vermogen|vreemd\s+vermogen|weerstandsvermogen|vermogen|schuld|schulden|schuldpositie|"
     r"schuldquote|boekwaarde|saldo|balans\w*|stand|bankstand|marktwaarde|WOZ[- ]?waarde\w*|woonlasten|"
-    r"\w*grens|drempel\w*|drempelwaarde|koers|omzet|jaarinkomsten|inkomen|salaris|vermogensrendement|WOZ|"
+    r"\w*grens|\w*drempel\w*|koers|omzet|jaarinkomsten|inkomen|salaris|vermogensrendement|WOZ|"
     r"weerstandscapaciteit|rekening-courant\w*|OZB\s+woning|per\s+woning|overschot|kasgeld\w*|"
     r"begrotingstotaal|fee|tarief|tarieven|prijs|prijzen|\w+waarde|(?:een|meer)persoonshuishoudens?)\b",
     re.I,

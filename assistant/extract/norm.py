@@ -12,6 +12,7 @@ import re
 from assistant.extract import normalize as nz
 from assistant.extract import phrases as ph
 from assistant.extract.context import (
+    _CANCELLED,
     Candidate,
     _drop_brackets,
     _fields_actor,
@@ -96,6 +97,8 @@ _RULE_CUE = re.compile(
     r"\w*plicht\w*|verbod\w*|verboden|geslotenverklaring|gesloten\s+(?:te\s+)?verklaren|gesloten\s+verklaard)\b",
     re.I,
 )
+# a bound that names a limit needs no other cue: "de maximumsnelheid bedraagt 30 km/u"
+_LIMIT_NAMES = ("maximum", "minimum", "maximale", "minimale", "grens", "limiet", "norm", "drempel")
 # a duty attached to a money threshold: "moeten worden gemeld", "is een vergunning verplicht"
 _DUTY = re.compile(
     r"\b(?:meld\w*|gemeld|rapporte\w*|\w*plicht\w*|verplicht\w*|aanvragen|aangevraagd|vergunning)\b", re.I
@@ -180,7 +183,10 @@ def find_norms(doc: Document, s: int, e: int) -> list[Candidate]:
     if not anchors and not _STAT.search(sentence):
         # a maximum, minimum or threshold on a quantity: "een minimale afstandeis van 8 meter"
         bounds = nz.find_bounds(text, s, e)
-        if bounds and (_RULE_CUE.search(sentence) or _lead_in_rules(text, s)):
+        named = not _CANCELLED.search(sentence) and any(  # "zou … gehanteerd": a hypothetical limit
+            b.unit != "euro" and any(w in b.bound for w in _LIMIT_NAMES) for b in bounds
+        )
+        if bounds and (named or _RULE_CUE.search(sentence) or _lead_in_rules(text, s)):
             # a money threshold is a norm only where something must be reported or applied for above it
             anchors.extend(b for b in bounds if b.unit != "euro" or _DUTY.search(sentence))
     if not anchors:

@@ -174,8 +174,12 @@ class Limit:
 _UNIT_WORDS = TIME_UNITS
 _UNIT = r"(?P<unit>werkdagen|werkdag|kalenderdagen|dagen|dag|weken|week|maanden|maand|jaren|jaar|kwartalen|kwartaal)"
 _QTY = rf"(?P<qty>\d+(?:,\d+)?|{NUMBER_WORDS}|anderhalf|anderhalve|half)"
+# a named term stated with a copula: "de beslistermijn bedraagt acht weken", "de termijn voor
+# bezwaar is zes weken" (the lead is "termijn")
+_COPULA = r"(?:bedraagt|bedragen|is|blijft|ligt\s+op)"
+_TERM_IS = rf"\w*termijn(?:\s+(?:voor|om|van|tot)\s[^.;:,()]{{0,60}}?)?\s+{_COPULA}"
 _LIMIT_RX = re.compile(
-    rf"\b(?P<lead>binnen(?:\s+een\s+\w*termijn\s+van)?|\w*termijn\s+van|uiterlijk|na|"
+    rf"\b(?P<lead>binnen(?:\s+een\s+\w*termijn\s+van)?|\w*termijn\s+van|{_TERM_IS}|uiterlijk|na|"
     rf"(?:een\s+)?periode\s+van|gedurende|"
     rf"(?:ieder|iedere|elk|elke)(?=\s+(?:half\s+jaar|\d|{NUMBER_WORDS}\s)))"
     rf"\s+(?:(?:uiterlijk|maximaal|ten\s+hoogste|hooguit|minimaal|ten\s+minste)\s+)?{_QTY}\s+{_UNIT}\b",
@@ -266,7 +270,8 @@ _QTY_UNIT = (
 _QTY_BOUND = (
     r"(?P<bound>minimaal|minimale|maximaal|maximale|ten\s+minste|tenminste|minstens|ten\s+hoogste|hoogstens|"
     r"niet\s+meer\s+dan|niet\s+minder\s+dan|meer\s+dan|minder\s+dan|"
-    r"(?:groter|kleiner|hoger|lager|zwaarder|lichter|breder|smaller|langer|korter)\s+dan(?:\s+of\s+gelijk\s+aan)?|"
+    r"(?:groter|kleiner|hoger|lager|zwaarder|lichter|breder|smaller|langer|korter)(?:\s+(?:zijn|worden|liggen))?"
+    r"\s+dan(?:\s+of\s+gelijk\s+aan)?|"
     r"boven)"
 )
 # a limit noun names the bound itself: "afstandeis", "veiligheidsafstand", "grenswaarde", "plafond"
@@ -274,8 +279,15 @@ _QTY_NOUN = (
     r"(?P<noun>\w*(?:afstand|afstandeis|grens|grenswaarde|limiet|norm|eis|drempel|maximum|minimum|brandwerendheid|"
     r"gewicht|snelheid|hoogte|breedte|lengte))"
 )
+# a limit named as the subject of a copula: "de maximumsnelheid bedraagt 30 km/u", "het maximale
+# gewicht van voertuigen op de brug is 30 ton" (the noun, or the adjective, is the bound)
+_QTY_SUBJECT = (
+    rf"(?:{_QTY_NOUN}|(?P<adj>maximale|minimale)\s+\w+)(?:\s+(?:van|voor|op|tussen|tot)\s[^.;:,()]{{0,50}}?)?"
+    rf"\s+{_COPULA}\s+"
+)
 _BOUND_RX = re.compile(
-    rf"\b(?:{_QTY_BOUND}\s+(?:\w+\s+(?:van\s+)?)?|{_QTY_NOUN}\s+van\s+(?:{_QTY_BOUND.replace('?P<bound>', '?P<bound2>')}\s+)?)"
+    rf"\b(?:{_QTY_BOUND}\s+(?:\w+\s+(?:van\s+)?)?|{_QTY_NOUN}\s+van\s+(?:{_QTY_BOUND.replace('?P<bound>', '?P<bound2>')}\s+)?"
+    rf"|{_QTY_SUBJECT.replace('?P<noun>', '?P<noun2>')})"
     rf"(?P<qty>{DIGITS_RX}|{NUMBER_WORDS})\s*{_QTY_UNIT}(?!\w)",
     re.I,
 )
@@ -300,7 +312,7 @@ _TIME_BOUNDS = frozenset(
 _MONEY_MARK = re.compile(r"€|\beuro\b|\bEUR\b", re.I)
 _MONEY_BOUND_BEFORE = re.compile(
     r"\b(?:(?P<bound>boven|vanaf|meer\s+dan|minder\s+dan|(?:groter|kleiner|hoger|lager)\s+dan|ten\s+hoogste|"
-    r"hoogstens|niet\s+meer\s+dan)|(?P<noun>\w*(?:grens|drempel\w*|limiet))\s+van(?:\s+(?:meer\s+dan|minder\s+dan))?)\s*$",
+    r"hoogstens|niet\s+meer\s+dan)|(?P<noun>\w*(?:grens|drempel\w*|limiet))\s+(?:van|ligt\s+op|bedraagt|is)(?:\s+(?:meer\s+dan|minder\s+dan))?)\s*$",
     re.I,
 )
 
@@ -315,7 +327,8 @@ def find_bounds(text: str, start: int = 0, end: int | None = None) -> list[Bound
         v = parse_number(m.group("qty"))
         if v is None:
             continue
-        bound = re.sub(r"\s+", " ", (m.group("bound") or m.group("bound2") or m.group("noun") or "").lower())
+        bound = m.group("bound") or m.group("bound2") or m.group("noun") or m.group("noun2") or m.group("adj")
+        bound = re.sub(r"\s+", " ", (bound or "").lower())
         unit = m.group("unit").lower()
         if unit in TIME_UNITS and bound not in _TIME_BOUNDS:
             continue  # "langer dan 14 dagen", "boven 65 jaar": a comparison or an age, not a time limit

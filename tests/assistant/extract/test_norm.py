@@ -55,6 +55,41 @@ def test_a_time_limit_without_binnen_is_a_norm_with_its_length(text, within):
     assert _norms("Hij woont al meer dan 10 jaar in de gemeente.") == []  # no rule, a description
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("De beslistermijn bedraagt acht weken.", 8),
+        ("De termijn voor het indienen van een bezwaarschrift is zes weken.", 6),
+        ("Een reactietermijn blijft vier weken, ook na de wijziging.", 4),
+    ],
+)
+def test_a_named_term_stated_with_a_copula_is_a_norm(text, value):
+    (it,) = _norms(text)
+    assert it.fields.within.value == value and it.fields.within.unit == "week"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De maximumsnelheid op de dijk bedraagt 60 km/u.",
+        "Het maximale gewicht van voertuigen op de brug is 12 ton.",
+        "Het geluidsniveau op de gevel mag niet hoger zijn dan 50 dB(A).",
+        "De grenswaarde voor de gevelbelasting ligt op 48 dB.",
+    ],
+)
+def test_a_limit_named_as_the_subject_needs_no_other_cue(text):
+    assert _norms(text), text
+
+
+def test_a_limit_in_a_hypothetical_is_no_norm():
+    assert _norms("Wanneer bijvoorbeeld een grens van 3 meter zou worden gehanteerd, stijgt de score.") == []
+
+
+def test_a_reporting_threshold_is_no_funding():
+    doc = Document(doc="t.txt", sha256="0" * 64, text="De meldingsdrempel ligt op € 25.000.", date=None)
+    assert [i.kind for i in extract_document(doc) if i.kind == "funding"] == []
+
+
 def test_a_money_threshold_with_a_duty_is_a_norm_and_not_funding():
     doc = Document(
         doc="t.txt", sha256="0" * 64, text="Transacties boven € 15.000 moeten worden gemeld.", date=None
