@@ -93,7 +93,7 @@ _MODAL = re.compile(r"\b(?:mag|mogen|moet|moeten|dient|dienen|maximaal|ten\s+hoo
 # what makes a limit on a quantity a rule: an obligation, a permission, a requirement, a recommendation
 _RULE_CUE = re.compile(
     r"\b(?:moet|moeten|dient|dienen|mag|mogen|geldt|gelden|verplicht\w*|toegestaan|aanbevolen|"
-    r"te\s+hanteren|\w*eis|\w*eisen|voorwaarde\w*|norm|voorschrift\w*|beperkt\s+tot|begrensd|toelaatbaar|"
+    r"te\s+hanteren|\w*eis|\w*eisen|vereist|nodig|voorwaarde\w*|norm|voorschrift\w*|beperkt\s+tot|begrensd|toelaatbaar|"
     r"\w*plicht\w*|verbod\w*|verboden|geslotenverklaring|gesloten\s+(?:te\s+)?verklaren|gesloten\s+verklaard)\b",
     re.I,
 )

@@ -185,10 +185,14 @@ _LIMIT_RX = re.compile(
     rf"\s+(?:(?:uiterlijk|maximaal|ten\s+hoogste|hooguit|minimaal|ten\s+minste)\s+)?{_QTY}\s+{_UNIT}\b",
     re.I,
 )
-# a period of public inspection without a lead: "ligt zes weken ter inzage" (the lead is "periode")
-_INSPECTION_RX = re.compile(rf"\b{_QTY}\s+{_UNIT}\s+(?:lang\s+)?ter\s+inzage\b", re.I)
-# a number of days in a calendar period: "slechts 3 dagen per jaar" (the lead is "per")
-_PER_PERIOD_RX = re.compile(rf"\b{_QTY}\s+{_UNIT}\s+per\s+(?:jaar|kalenderjaar|maand|week)\b", re.I)
+# a limit whose kind the words after it give: a period of public inspection ("ligt zes weken ter
+# inzage", lead "periode"), days in a calendar period ("slechts 3 dagen per jaar", lead "per"), the
+# time someone is given ("heeft acht weken de tijd om te beslissen", lead "binnen")
+_TRAILING_RX = re.compile(
+    rf"\b{_QTY}\s+{_UNIT}\s+(?:(?P<periode>(?:lang\s+)?ter\s+inzage)|(?P<per>per\s+(?:jaar|kalenderjaar|maand|week))|"
+    rf"(?P<binnen>de\s+tijd))\b",
+    re.I,
+)
 _HALF_YEAR = re.compile(r"\b(?P<lead>binnen|ieder|iedere|elk|elke|na)\s+(?:een\s+)?half\s+jaar\b", re.I)
 
 
@@ -219,14 +223,11 @@ def find_time_limits(text: str, start: int = 0, end: int | None = None) -> list[
         if lead in {"iedere", "elk", "elke"}:
             lead = "ieder"
         out.append(Limit(m.start(), m.end(), v[0], v[1], m.group(0), lead))
-    for m in _INSPECTION_RX.finditer(text, start, end):
+    for m in _TRAILING_RX.finditer(text, start, end):
         v = _limit(m.group("qty"), m.group("unit"))
         if v is not None and not any(x.start < m.end() and m.start() < x.end for x in out):
-            out.append(Limit(m.start(), m.end(), v[0], v[1], m.group(0), "periode"))
-    for m in _PER_PERIOD_RX.finditer(text, start, end):
-        v = _limit(m.group("qty"), m.group("unit"))
-        if v is not None and not any(x.start < m.end() and m.start() < x.end for x in out):
-            out.append(Limit(m.start(), m.end(), v[0], v[1], m.group(0), "per"))
+            lead = next(k for k in ("periode", "per", "binnen") if m.group(k))
+            out.append(Limit(m.start(), m.end(), v[0], v[1], m.group(0), lead))
     for m in _HALF_YEAR.finditer(text, start, end):
         if any(x.start < m.end() and m.start() < x.end for x in out):
             continue
@@ -330,7 +331,8 @@ def find_bounds(text: str, start: int = 0, end: int | None = None) -> list[Bound
         bound = m.group("bound") or m.group("bound2") or m.group("noun") or m.group("noun2") or m.group("adj")
         bound = re.sub(r"\s+", " ", (bound or "").lower())
         unit = m.group("unit").lower()
-        if unit in TIME_UNITS and bound not in _TIME_BOUNDS:
+        capped = text[max(start, m.start() - 5) : m.start()].rstrip().lower().endswith("niet")
+        if unit in TIME_UNITS and bound not in _TIME_BOUNDS and not (m.group("noun2") or m.group("adj") or capped):
             continue  # "langer dan 14 dagen", "boven 65 jaar": a comparison or an age, not a time limit
         out.append(Bound(m.start(), m.end(), v, unit, m.group(0), bound))
     # a threshold in money: "transacties boven € 10.000", "een meldingsgrens van € 50.000"

@@ -81,6 +81,30 @@ def test_a_limit_named_as_the_subject_needs_no_other_cue(text):
     assert _norms(text), text
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("Het college heeft op grond van de Jeugdwet acht weken de tijd om te beslissen.", 8, "week"),
+        ("De Treeknorm voor de wachttijd bedraagt vier weken.", 4, "week"),
+        ("De wachttijd voor een eerste gesprek mag niet langer zijn dan tien dagen.", 10, "day"),
+    ],
+)
+def test_time_given_or_capped_is_a_norm_with_its_length(text, value, unit):
+    (it,) = _norms(text)
+    assert it.fields.within.value == value and it.fields.within.unit == unit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Boven 1.000 kg opslag is een vergunning vereist.",
+        "Voor evenementen met meer dan 500 bezoekers is een vergunning nodig.",
+    ],
+)
+def test_a_threshold_above_which_a_permit_is_needed_is_a_norm(text):
+    assert _norms(text), text
+
+
 def test_a_limit_in_a_hypothetical_is_no_norm():
     assert _norms("Wanneer bijvoorbeeld een grens van 3 meter zou worden gehanteerd, stijgt de score.") == []
 
