@@ -143,12 +143,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    # eind van dit jaar, later dit jaar, nog dit jaar, begin volgend jaar, eind volgend jaar
+    # eind van dit jaar, later dit jaar, nog dit jaar, begin volgend jaar, (voor) het einde van het jaar
     (
         "relyear",
         re.compile(
             rf"\b(?:(?P<edge>nog|later|eind|einde|begin|medio|halverwege|in{_S}de{_S}loop{_S}van|voor|vóór|richting{_S}eind)"
-            rf"{_S}(?:van{_S})?)?{_REL}{_S}jaar\b",
+            rf"{_S}(?:van{_S})?)?{_REL}{_S}jaar\b"
+            rf"|\b(?:het{_S})?eind[e]?{_S}van{_S}het{_S}jaar\b",  # "voor het einde van het jaar": this year's
             re.I,
         ),
     ),
@@ -293,12 +294,12 @@ def _interpret(name: str, m: re.Match[str], ref: date | None) -> tuple[date | No
             sp in {"voor", "vóór"} or g.get("prep", "") in {"voor", "vóór"}
         ):
             return date(y, 6, 30), info
-        if season == "zomer" and sp == "na":
+        if season in {"zomer", "zomerreces"} and sp == "na":
             return date(y, 9, 30), info
         mo, d = _SEASON_END[season]
         return date(y, mo, d), info
     if name == "relyear":
-        rel = g["rel"].lower()
+        rel = (g["rel"] or "dit").lower()
         if rel == "deze":
             return None, info
         y = _relative_year(rel, ref)

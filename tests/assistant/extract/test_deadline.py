@@ -31,6 +31,8 @@ def _dues(text: str, when: str = "2024-03-05") -> list[str | None]:
         ("Het college stemt in met de verlenging van de overeenkomst tot 31 december 2025.", "2025-12-31"),
         ("Over de uitkomsten informeer ik de Kamer na de zomer.", "2024-09-30"),
         ("Op de gevolgen kom ik na de zomer terug.", "2024-09-30"),
+        ("De evaluatie wordt voor het einde van het jaar aan de raad gestuurd.", "2024-12-31"),
+        ("Het besluit over het plan wordt uitgesteld tot na het zomerreces.", "2024-09-30"),
     ],
 )
 def test_deadlines_of_decision_lists(text, due):
