@@ -67,6 +67,7 @@ DOCUMENTS = "documents.jsonl"
 CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
+KEYWORD_FIELDS = "title+heading+text"  # what the keyword index reads of a chunk (``keyword_text``)
 LOCK = ".lock"
 SUPERSEDED = ".superseded"
 _GEN = re.compile(r"^gen-(\d+)$")
@@ -112,6 +113,13 @@ def document_from_json(r: dict[str, Any]) -> Document:
         asides=tuple((int(a), int(b)) for a, b in r.get("asides", ())),
         headings=tuple((int(o), str(h)) for o, h in r.get("headings", ())),
     )
+
+
+def keyword_text(chunk: Chunk, doc: Document) -> str:
+    """What the keyword index reads of a chunk: its document's title and its section's heading before
+    its own text, so that a question naming a document ("de besluitenlijst van ...", a record's
+    title) or a section finds that document's chunks. Citations still point into the text alone."""
+    return "\n".join(p for p in (doc.title, chunk.heading, chunk.span.text) if p)
 
 
 def chunk_to_json(c: Chunk) -> dict[str, Any]:
@@ -742,7 +750,8 @@ def write_generation(
     if len(vectors):
         flat.add(vectors)
     bm25 = None
-    tokens = [analyze(c.span.text) for c in chunks]
+    by_sha = {d.sha256: d for d in documents}
+    tokens = [analyze(keyword_text(c, by_sha[c.span.doc_sha256])) for c in chunks]
     if any(tokens):
         bm25 = bm25s.BM25()
         bm25.index(tokens, show_progress=False)
@@ -768,6 +777,7 @@ def write_generation(
             "updated": now,
             "embedder": dict(embedder),
             "chunker": chunker,
+            "keyword_fields": KEYWORD_FIELDS,
             "counts": {"documents": len(documents), "chunks": len(chunks)},
             "files": files,
             "documents": {

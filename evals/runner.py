@@ -24,6 +24,7 @@ from typing import Any
 
 from assistant.config import Settings, bundled_corpus_dir
 from assistant.errors import BronwijsError, ConfigError
+from assistant.store import KEYWORD_FIELDS
 from evals import metrics as M
 from evals.gold import GoldSet, QAItem, check_quotes, read_gold
 from evals.match import DocResolver, record_source
@@ -215,6 +216,7 @@ def eval_index_dir(settings: Settings, dirs: Sequence[Path]) -> Path:
             "corpus": sorted(str(Path(d).resolve()) for d in dirs),
             "embedder": settings.embedder,
             "chunk": [settings.chunk_tokens, settings.chunk_max_tokens],
+            "keyword": KEYWORD_FIELDS,
         },
         sort_keys=True,
     )

@@ -587,6 +587,9 @@ def _manifest_row(path: Path) -> dict[str, str]:
 def _with_manifest(doc: Document, row: dict[str, str]) -> Document:
     from dataclasses import replace
 
+    if doc.fmt == "json-record":
+        # one record of a list: the manifest row describes the file, the record its own title and date
+        return replace(doc, title=doc.title or (row.get("title") or "").strip(), date=doc.date or _iso_prefix(row.get("date") or ""))
     title = (row.get("title") or "").strip() or doc.title
     date = _iso_prefix(row.get("date") or "") or doc.date
     return replace(doc, title=title, date=date)

@@ -253,6 +253,7 @@ def ingest_paths(
             progress.advance("documents", len(files) - len(todo), file="(ongewijzigd / unchanged)")
         if not todo:
             progress.finish("documents")
+            _refresh_keywords(index_dir, manifest, report)
             report.seconds = time.perf_counter() - t_start
             return report
 
@@ -342,6 +343,7 @@ def ingest_paths(
         progress.finish("documents")
         report.chunks = len(new_chunks)
         if not new_docs:
+            _refresh_keywords(index_dir, manifest, report)
             report.seconds = time.perf_counter() - t_start
             return report
 
@@ -500,6 +502,29 @@ def _write(
     report.generation = generation
     report.timings["index"] += t["index"]
     report.timings["write"] += t["write"]
+
+
+def _refresh_keywords(index_dir: Path, manifest: dict[str, Any] | None, report: IngestReport) -> None:
+    """An index whose keyword index read other fields of its chunks (written by an older Bronwijs)
+    gets a new generation with the same documents, chunks and vectors and today's keyword index.
+    Call under ``index_lock``."""
+    from assistant.store import KEYWORD_FIELDS, Index, write_generation
+
+    if manifest is None or manifest.get("keyword_fields") == KEYWORD_FIELDS:
+        return
+    idx = Index.open(index_dir, verify="full")
+    generation, _ = write_generation(
+        index_dir,
+        documents=list(idx.documents.values()),
+        chunks=list(idx.chunks),
+        vectors=idx.vectors(),
+        embedder=idx.manifest["embedder"],
+        chunker=idx.manifest.get("chunker", {}),
+        files=idx.files,
+        created=idx.manifest.get("created"),
+    )
+    report.generation = generation
+    log.info("keyword index rebuilt for fields=%s generation=%s", KEYWORD_FIELDS, generation)
 
 
 # --- remove -----------------------------------------------------------------------------------

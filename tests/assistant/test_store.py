@@ -335,3 +335,22 @@ def test_a_generation_deleted_while_current_points_at_it_is_damage_not_a_move(tm
     with pytest.raises(IndexMismatch, match="damaged") as e:
         Index.open(tmp_path / "idx")
     assert "doctor" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_the_keyword_index_reads_each_chunk_with_its_documents_title_and_heading(tmp_path):
+    text = "De raad stemt in met het voorstel.\n\nHet college voert het besluit uit."
+    doc = Document(
+        "lijst.txt",
+        hashlib.sha256(text.encode()).hexdigest(),
+        text,
+        title="Besluitenlijst vergadering 9 juli 2024",
+        headings=((0, "Verkeersveiligheid Rijksstraatweg"),),
+    )
+    build(tmp_path / "idx", [doc])
+    idx = Index.open(tmp_path / "idx")
+    assert idx.manifest["keyword_fields"] == store.KEYWORD_FIELDS
+    for word in ("besluitenlijst", "rijksstraatweg"):  # in the title or heading, not in the text
+        assert word not in text.lower()
+        assert [i for i, _ in idx.bm25_search(word, 5)] == list(range(len(idx.chunks)))
+    # a citation still points into the text alone
+    assert all(c.span.text == text[c.span.char_start : c.span.char_end] for c in idx.chunks)

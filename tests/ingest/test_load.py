@@ -338,3 +338,22 @@ def test_malformed_xml_is_refused(tmp_path):
 
 def test_a_missing_file_is_refused():
     assert "not found" in refusal(DATA / "bestaat-niet.pdf")
+
+
+def test_records_of_a_json_list_keep_their_own_titles_and_dates_beside_a_manifest(tmp_path):
+    src = DATA / "jsonlist" / "raadsbesluiten_mini.json"
+    (tmp_path / src.name).write_bytes(src.read_bytes())
+    (tmp_path / "MANIFEST.tsv").write_text(
+        f"file\ttitle\tdate\n{src.name}\tGemeente Wassenaar raadsbesluiten (lijst)\t2021-12-31\n", "utf-8"
+    )
+    records = json.loads(src.read_text("utf-8"))
+    docs = load_path(tmp_path / src.name, max_bytes=MB)
+    assert [d.title for d in docs] == [r["naam"] for r in records]
+    assert [d.date for d in docs] == [r["datum"] for r in records]
+
+
+def test_a_single_document_takes_its_title_and_date_from_the_manifest(tmp_path):
+    (tmp_path / "brief.txt").write_text("Geachte voorzitter,\n\nDit is een korte brief over de jeugdzorg.\n", "utf-8")
+    (tmp_path / "MANIFEST.tsv").write_text("file\ttitle\tdate\nbrief.txt\tBrief over jeugdzorg\t2022-05-01\n", "utf-8")
+    (doc,) = load_path(tmp_path / "brief.txt", max_bytes=MB)
+    assert (doc.title, doc.date) == ("Brief over jeugdzorg", "2022-05-01")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -364,3 +365,26 @@ def test_an_ingest_refuses_to_copy_damaged_vectors_into_the_next_generation(sett
     with pytest.raises(IndexMismatch, match="damaged.*vectors"):
         ingest_paths(found[2:3], settings)
     assert json.loads((index_dir / CURRENT).read_text())["generation"] == gen  # nothing written
+
+
+def test_an_index_whose_keyword_index_read_other_fields_is_rebuilt_on_the_next_ingest(corpus, settings, embed_calls):
+    ingest_paths([corpus], settings)
+    gen = generation(settings)
+    manifest_path = settings.index_dir / gen / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["keyword_fields"] = "text"  # as an older Bronwijs wrote it
+    manifest_path.write_text(json.dumps(manifest))
+    pointer_path = settings.index_dir / CURRENT
+    pointer = json.loads(pointer_path.read_text())
+    pointer["manifest_sha256"] = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+    pointer_path.write_text(json.dumps(pointer))
+    before = Index.open(settings.index_dir)
+    calls = len(embed_calls)
+    r = ingest_paths([corpus], settings)
+    after = Index.open(settings.index_dir)
+    assert generation(settings) != gen and r.generation == generation(settings)
+    assert after.manifest["keyword_fields"] == "title+heading+text"
+    assert len(embed_calls) == calls  # nothing re-embedded
+    assert [c.id for c in after.chunks] == [c.id for c in before.chunks]
+    ingest_paths([corpus], settings)
+    assert generation(settings) == r.generation  # once only
