@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from assistant.ask.candidates import Candidate, gather
-from assistant.ask.compose import choose, compose
+from assistant.ask.compose import NEVER_ANSWERS, choose, compose
 from assistant.ask.features import NAMES, featurize, query_stats
 from assistant.ask.pipeline import part_features, retrieve
 from assistant.ask.query import Query, build_query
@@ -227,7 +227,7 @@ def _top1(examples: Sequence[Example], probs: Sequence[np.ndarray]) -> float | N
             continue
         n += 1
         order = np.argsort(-p)
-        ok = [i for i in order if not (e.cands[i].roles & {"member_question", "heading", "running_header"})]
+        ok = [i for i in order if not (e.cands[i].roles & NEVER_ANSWERS)]
         hits += bool(ok) and bool(e.y[ok[0]])
     return round(hits / n, 4) if n else None
 
