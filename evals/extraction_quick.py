@@ -82,7 +82,14 @@ def load_gold_documents(gold: GoldSet, corpora: Sequence[Path]) -> tuple[list[Lo
     return [found[n] for n in wanted if n in found], missing
 
 
-def run(gold_dir: Path, corpora: Sequence[Path], *, kinds: Sequence[str] | None = None) -> dict[str, Any]:
+def run(
+    gold_dir: Path,
+    corpora: Sequence[Path],
+    *,
+    kinds: Sequence[str] | None = None,
+    deadlines: str | None = None,
+    deadline_model: str | None = None,
+) -> dict[str, Any]:
     """Extract from every gold document found and score; figures plus failures and speed."""
     from assistant.extract import extract_document
 
@@ -93,7 +100,7 @@ def run(gold_dir: Path, corpora: Sequence[Path], *, kinds: Sequence[str] | None 
     for ld in loaded:
         for d in ld.docs:
             t0 = time.perf_counter()
-            items = extract_document(d, kinds=kinds)
+            items = extract_document(d, kinds=kinds, deadlines=deadlines, deadline_model=deadline_model)
             seconds += time.perf_counter() - t0
             for c in items:
                 row = c.to_dict()
@@ -164,10 +171,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--corpus", type=Path, action="append", required=True, help="corpus folder or file (repeatable)"
     )
     ap.add_argument("--blind", action="store_true", help="aggregates only: for a validation set")
+    ap.add_argument(
+        "--deadlines",
+        choices=("rules", "clf", "filter", "add"),
+        help="how deadlines are decided (default: the product's choice)",
+    )
+    ap.add_argument("--deadline-model", help="the deadline model's JSON file (default: the packaged one)")
     ap.add_argument("--json", type=Path, help="write the figures (no failures when --blind) to this file")
     args = ap.parse_args(argv)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # "Ignoring wrong pointing object": noise here
-    result = run(args.gold, args.corpus)
+    result = run(args.gold, args.corpus, deadlines=args.deadlines, deadline_model=args.deadline_model)
     if args.blind:
         result = {k: v for k, v in result.items() if k not in {"failures", "by_doc"}}
     render(result, blind=args.blind)

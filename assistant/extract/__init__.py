@@ -33,12 +33,17 @@ def extract_document(
     kinds: Iterable[str] | None = None,
     method: str = "rules",
     chat_model: Any = None,
+    deadlines: str | None = None,
+    deadline_model: str | None = None,
 ) -> list[Commitment]:
     """Commitments of ``doc`` sorted by ``char_start``; each quote equals ``doc.text[start:end]``.
 
     :param kinds: a subset of ``norm``, ``deadline``, ``funding`` (default: all)
     :param method: ``rules`` (offline), ``llm`` or ``llm+rules`` (need ``chat_model``)
     :param chat_model: a LangChain ``BaseChatModel`` supporting ``with_structured_output``
+    :param deadlines: how the rules method decides deadlines: ``rules``, ``clf``, ``filter`` or
+        ``add`` (``assistant.extract.rules.DEADLINE_MODES``); default the product's choice
+    :param deadline_model: the deadline model's JSON file (default: the packaged one)
     :raises ValueError: for an unknown kind or method, or an LLM method without a model
     """
     chosen = tuple(kinds) if kinds else KINDS
@@ -49,7 +54,7 @@ def extract_document(
     if method == "rules":
         from assistant.extract.rules import extract_rules
 
-        items = extract_rules(doc, chosen)
+        items = extract_rules(doc, chosen, deadlines, deadline_model)
     else:
         if chat_model is None:
             raise ValueError(f"method {method!r} needs a chat_model (a LangChain BaseChatModel)")

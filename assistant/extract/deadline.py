@@ -9,6 +9,8 @@ status dates, table headers and forecasts do not.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from assistant.extract import normalize as nz
@@ -88,27 +90,70 @@ _MONEY = re.compile(
 
 
 # -- deadlines --------------------------------------------------------------------------
-def find_deadlines(
-    doc: Document, ctx: DocContext, s: int, e: int, amounts: list[nz.Amount]
-) -> list[Candidate]:
+@dataclass(frozen=True, slots=True)
+class DateCandidate:
+    """A date or relative term in a sentence that could be a deadline, with the rules' verdict."""
+
+    anchor: nz.Due | nz.Limit
+    due: date | None
+    rule: bool  # the hand rules accept it
+
+
+# decides which of a sentence's candidates are deadlines: (doc, ctx, s, e, candidates, amounts, asked)
+Decide = Callable[[Document, DocContext, int, int, list[DateCandidate], list[nz.Amount], bool], list[bool]]
+
+
+def deadline_candidates(
+    doc: Document, ctx: DocContext, s: int, e: int, amounts: list[nz.Amount], asked: bool = False
+) -> list[DateCandidate]:
+    """Every date the language layer resolves in sentence ``[s, e)`` and every step relative to an
+    unstated start ("na vier maanden"), each with the rules' verdict (never in a question asked)."""
     text = doc.text
     sentence = text[s:e]
-    accepted: list[tuple[nz.Due | nz.Limit, date | None]] = []
+    out: list[DateCandidate] = []
     for d in nz.find_dues(text, s, e, ctx.ref):
-        if _is_deadline(text, ctx, s, e, d, amounts, sentence):
-            accepted.append((d, d.due))
+        ok = not asked and _is_deadline(text, ctx, s, e, d, amounts, sentence)
+        out.append(DateCandidate(d, d.due, ok))
     # "De inspecties toetsen na vier maanden …": a step relative to an unstated start
     for lim in nz.find_time_limits(text, s, e):
         if lim.lead == "na" and not re.search(r"uiterlijk\s*$", text[max(s, lim.start - 12) : lim.start]):
             ls, le = local_clause(text, s, e, lim.start, lim.end)
             clause = text[ls : lim.start] + " " + text[lim.end : le]
-            if _CONDITIONAL.search(clause) or _CANCELLED.search(sentence):
-                continue
-            if _ACTION.search(clause) and not _is_past(clause):
-                accepted.append((lim, None))
-    if not accepted:
+            ok = (
+                not asked
+                and not (_CONDITIONAL.search(clause) or _CANCELLED.search(sentence))
+                and bool(_ACTION.search(clause))
+                and not _is_past(clause)
+            )
+            out.append(DateCandidate(lim, None, ok))
+    out.sort(key=lambda c: c.anchor.start)
+    return out
+
+
+def find_deadlines(
+    doc: Document,
+    ctx: DocContext,
+    s: int,
+    e: int,
+    amounts: list[nz.Amount],
+    decide: Decide | None = None,
+    asked: bool = False,
+) -> list[Candidate]:
+    """The deadlines of sentence ``[s, e)``: its candidates decided by the rules, or by ``decide``."""
+    cands = deadline_candidates(doc, ctx, s, e, amounts, asked)
+    if not cands:
         return []
-    accepted.sort(key=lambda x: x[0].start)
+    keep = [c.rule for c in cands] if decide is None else decide(doc, ctx, s, e, cands, amounts, asked)
+    return build_deadlines(doc, s, e, [c for c, k in zip(cands, keep, strict=True) if k])
+
+
+def build_deadlines(doc: Document, s: int, e: int, chosen: list[DateCandidate]) -> list[Candidate]:
+    """Items for the chosen candidates of sentence ``[s, e)``: the sentence cut between them, and
+    action, actor, ``due`` and ``due_text`` from each one's clause."""
+    if not chosen:
+        return []
+    text = doc.text
+    accepted = sorted(((c.anchor, c.due) for c in chosen), key=lambda x: x[0].start)
     segs = segments(text, s, e, [(x.start, x.end) for x, _ in accepted])
     out = []
     for (x, due), (qs, qe) in zip(accepted, segs, strict=True):

@@ -18,12 +18,12 @@ one kind at the last clause boundary, so each item keeps the shortest span that 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from assistant.extract import normalize as nz
 from assistant.extract.context import Candidate, DocContext, sentences, tabular
 from assistant.extract.context import _is_question as is_question
-from assistant.extract.deadline import find_deadlines
+from assistant.extract.deadline import Decide, find_deadlines
 from assistant.extract.funding import find_funding
 from assistant.extract.models import KINDS, Commitment
 from assistant.extract.norm import find_norms
@@ -81,44 +81,79 @@ def _amounts(text: str, s: int, e: int, mult: float, unit_from: int) -> list[nz.
     return amounts
 
 
+def walk(doc: Document, ctx: DocContext) -> Iterator[tuple[int, int, bool, list[nz.Amount]]]:
+    """Every sentence of ``doc``: (start, end, asked, amounts). ``asked`` marks a question or a
+    member's question (Kamervragen), which only the answer can commit to; its amounts are read
+    plainly and leave a table's unit alone."""
+    text = doc.text
+    mult, unit_from = 1.0, 0
+    for s, e in sentences(text):
+        if is_question(text, s, e) or _MEMBER_QUESTION.match(ctx.section(s)[2]):
+            yield s, e, True, nz.find_amounts(text, s, e)
+            continue
+        # "(x € 1.000)" holds for the figures after it in its table, not for the prose around it
+        unit = nz.table_unit_end(text, s, e)
+        if unit is not None:
+            mult, unit_from = nz.table_multiplier(text[s:e]), unit
+        elif not tabular(text[s:e]):
+            mult, unit_from = 1.0, s
+        else:
+            unit_from = s
+        yield s, e, False, _amounts(text, s, e, mult, unit_from)
+
+
+# how deadlines are decided: the hand rules, or the fitted model (deadline_clf) alone, filtering the
+# rules' items, or adding to them
+DEADLINE_MODES = ("rules", "clf", "filter", "add")
+DEADLINES = "rules"  # the product's choice (docs/evals.md: measured on val)
+
+
 class RuleExtractor:
     """Dutch rule-based extractor. ``run(doc)`` returns grounded commitments sorted by offset."""
 
-    def __init__(self, *, kinds: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        kinds: Iterable[str] | None = None,
+        deadlines: str | None = None,
+        deadline_model: str | None = None,
+    ) -> None:
         chosen = set(kinds or KINDS)
         unknown = chosen - set(KINDS)
         if unknown:
             raise ValueError(f"unknown kind(s) {sorted(unknown)}; use norm, deadline or funding")
         self.kinds = chosen
+        self.deadlines = deadlines or DEADLINES
+        if self.deadlines not in DEADLINE_MODES:
+            raise ValueError(f"unknown deadline decision {self.deadlines!r}; use {', '.join(DEADLINE_MODES)}")
+        self._decide: Decide | None = None
+        if self.deadlines != "rules" and "deadline" in self.kinds:
+            from assistant.extract.deadline_clf import decider, load_model
+
+            self._decide = decider(self.deadlines, load_model(deadline_model))
 
     def to_dict(self) -> dict[str, object]:
-        return {"type": "assistant.extract.rules.RuleExtractor", "init": {"kinds": sorted(self.kinds)}}
+        return {
+            "type": "assistant.extract.rules.RuleExtractor",
+            "init": {"kinds": sorted(self.kinds), "deadlines": self.deadlines},
+        }
 
     def run(self, doc: Document) -> list[Commitment]:
         ctx = DocContext.of(doc)
-        text = doc.text
         cands: list[Candidate] = []
         last_funding: tuple[int, str | None] | None = None
-        mult, unit_from = 1.0, 0
-        for s, e in sentences(text):
-            if is_question(text, s, e) or _MEMBER_QUESTION.match(ctx.section(s)[2]):
+        for s, e, asked, amounts in walk(doc, ctx):
+            if asked:
+                if self._decide is not None and "deadline" in self.kinds:
+                    cands.extend(find_deadlines(doc, ctx, s, e, amounts, self._decide, asked=True))
                 continue  # a member's question asks; only the answer can commit
-            # "(x € 1.000)" holds for the figures after it in its table, not for the prose around it
-            unit = nz.table_unit_end(text, s, e)
-            if unit is not None:
-                mult, unit_from = nz.table_multiplier(text[s:e]), unit
-            elif not tabular(text[s:e]):
-                mult, unit_from = 1.0, s
-            else:
-                unit_from = s
-            amounts = _amounts(text, s, e, mult, unit_from)
             if "funding" in self.kinds and amounts:
                 items = find_funding(doc, ctx, s, e, amounts, last_funding)
                 cands.extend(items)
                 if items:
                     last_funding = (items[-1].end, items[-1].fields.period)  # type: ignore[union-attr]
             if "deadline" in self.kinds:
-                cands.extend(find_deadlines(doc, ctx, s, e, amounts))
+                cands.extend(find_deadlines(doc, ctx, s, e, amounts, self._decide))
             if "norm" in self.kinds:
                 cands.extend(find_norms(doc, s, e))
         out = [
@@ -129,6 +164,12 @@ class RuleExtractor:
         return out
 
 
-def extract_rules(doc: Document, kinds: Iterable[str] | None = None) -> list[Commitment]:
-    """Rule-based extraction over a cleaned document (see the module docstring)."""
-    return RuleExtractor(kinds=kinds).run(doc)
+def extract_rules(
+    doc: Document,
+    kinds: Iterable[str] | None = None,
+    deadlines: str | None = None,
+    deadline_model: str | None = None,
+) -> list[Commitment]:
+    """Rule-based extraction over a cleaned document (see the module docstring); ``deadlines``
+    overrides how deadlines are decided (``DEADLINE_MODES``), ``deadline_model`` the model file."""
+    return RuleExtractor(kinds=kinds, deadlines=deadlines, deadline_model=deadline_model).run(doc)
