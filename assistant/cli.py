@@ -169,6 +169,10 @@ def ask_cmd(
     doc: Annotated[list[str] | None, typer.Option("--doc", help="Only search these documents.")] = None,
     date_from: Annotated[str | None, typer.Option(help="Only documents dated on/after (YYYY-MM-DD).")] = None,
     date_to: Annotated[str | None, typer.Option(help="Only documents dated on/before (YYYY-MM-DD).")] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="Only documents of this kind (kamervragen, besluitenlijst, kamerbrief, ...; repeatable)."),
+    ] = None,
     llm: Annotated[str | None, typer.Option(help="ollama:<model> | openai:<model> | llamacpp:<file.gguf>")] = None,
 ) -> None:
     """Answer a question from the indexed documents, with citations, or say plainly it cannot.
@@ -183,7 +187,7 @@ def ask_cmd(
     if index_is_empty(assistant):  # first start, as `serve` and `mcp`: the bundled letters
         with cli_progress() as progress:
             build_bundled_index(assistant, progress=progress)
-    result = assistant.ask(question, docs=doc or None, date_from=date_from, date_to=date_to)
+    result = assistant.ask(question, docs=doc or None, date_from=date_from, date_to=date_to, kinds=kind or None)
     if as_json:
         _print_json(result.to_dict())
         return

@@ -177,6 +177,7 @@ class Assistant:
         docs: list[str] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        kinds: list[str] | None = None,
     ) -> list[Passage]:
         """The best passages for ``question`` (raises EmptyQuestion, QuestionTooLong)."""
         from assistant.ask.pipeline import retrieve
@@ -184,7 +185,7 @@ class Assistant:
 
         _check(question, self.settings.max_question_chars)
         index = self.index
-        allowed = index.rows_for(docs, date_from, date_to)
+        allowed = index.rows_for(docs, date_from, date_to, kinds)
         found = retrieve(
             build_query(question), index, self.retriever, k or self.settings.top_k, allowed,
             narrow=self.settings.narrow_by_date,
@@ -202,10 +203,14 @@ class Assistant:
         docs: list[str] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        kinds: list[str] | None = None,
     ) -> Answer:
-        """A cited answer, or a decline with the nearest passages. Raises EmptyQuestion, QuestionTooLong."""
+        """A cited answer, or a decline with the nearest passages. Raises EmptyQuestion, QuestionTooLong.
+
+        ``docs``, ``date_from``/``date_to`` and ``kinds`` (document kinds, ``assistant.docmeta.KINDS``)
+        narrow the documents searched."""
         result: Answer | None = None
-        for piece in self._run(question, history, k, docs, date_from, date_to, streaming=False):
+        for piece in self._run(question, history, k, docs, date_from, date_to, kinds, streaming=False):
             if isinstance(piece, Answer):
                 result = piece
         assert result is not None
@@ -220,9 +225,10 @@ class Assistant:
         docs: list[str] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        kinds: list[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Text pieces of the answer as they come, then the final ``Answer``."""
-        yield from self._run(question, history, k, docs, date_from, date_to, streaming=True)
+        yield from self._run(question, history, k, docs, date_from, date_to, kinds, streaming=True)
 
     def _run(
         self,
@@ -232,6 +238,7 @@ class Assistant:
         docs: list[str] | None,
         date_from: str | None,
         date_to: str | None,
+        kinds: list[str] | None = None,
         *,
         streaming: bool,
     ) -> Iterator[str | Answer]:
@@ -255,7 +262,7 @@ class Assistant:
         q = build_query(question, standalone=standalone, translated=translated)
         index = self.index
         t1 = time.perf_counter()
-        allowed = index.rows_for(docs, date_from, date_to)
+        allowed = index.rows_for(docs, date_from, date_to, kinds)
         pipeline = self.pipeline
         found = pipeline.find(q, index, self.retriever, allowed, k=k)
         timings["retrieve"] = _ms(t1)

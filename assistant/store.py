@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.docmeta import KINDS, describe
 from assistant.errors import (
     ConfigError,
     DocumentNotFound,
@@ -67,7 +68,7 @@ DOCUMENTS = "documents.jsonl"
 CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
-KEYWORD_FIELDS = "title+heading+text"  # what the keyword index reads of a chunk (``keyword_text``)
+KEYWORD_FIELDS = "title+kind+authors+subject+heading+text"  # what the keyword index reads of a chunk (``keyword_text``)
 LOCK = ".lock"
 SUPERSEDED = ".superseded"
 _GEN = re.compile(r"^gen-(\d+)$")
@@ -116,10 +117,12 @@ def document_from_json(r: dict[str, Any]) -> Document:
 
 
 def keyword_text(chunk: Chunk, doc: Document) -> str:
-    """What the keyword index reads of a chunk: its document's title and its section's heading before
-    its own text, so that a question naming a document ("de besluitenlijst van ...", a record's
-    title) or a section finds that document's chunks. Citations still point into the text alone."""
-    return "\n".join(p for p in (doc.title, chunk.heading, chunk.span.text) if p)
+    """What the keyword index reads of a chunk: its document's title, kind, authors and subject
+    (``assistant.docmeta``) and its section's heading before its own text, so that a question naming
+    a document ("de besluitenlijst van ...", "de Kamervragen van het lid X", a record's title) or a
+    section finds that document's chunks. Citations still point into the text alone."""
+    meta = describe(doc)
+    return "\n".join(p for p in (doc.title, meta.kind, " ".join(meta.authors), meta.subject, chunk.heading, chunk.span.text) if p)
 
 
 def chunk_to_json(c: Chunk) -> dict[str, Any]:
@@ -547,14 +550,26 @@ class Index:
     # --- search -------------------------------------------------------------------------------
 
     def rows_for(
-        self, docs: list[str] | None = None, date_from: str | None = None, date_to: str | None = None
+        self,
+        docs: list[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        kinds: list[str] | None = None,
     ) -> np.ndarray | None:
         """Allowed chunk rows for a filter (sorted int64), or None when there is no filter.
 
-        A document without a date is left out as soon as a date bound is given.
+        A document without a date is left out as soon as a date bound is given; ``kinds`` keeps the
+        documents of those kinds (``assistant.docmeta.KINDS``: "kamervragen", "besluitenlijst", ...).
         """
-        if not docs and not date_from and not date_to:
+        if not docs and not date_from and not date_to and not kinds:
             return None
+        if kinds:
+            known = {name for name, _ in KINDS}
+            if unknown := sorted(set(kinds) - known):
+                raise ConfigError(
+                    f"onbekende documentsoort / unknown document kind {', '.join(unknown)}; "
+                    f"kies uit / choose from {', '.join(sorted(known))}"
+                )
         lo = _check_date("date_from", date_from)
         hi = _check_date("date_to", date_to)
         if docs:
@@ -568,6 +583,8 @@ class Index:
                 if date and (not lo or date >= lo) and (not hi or date[: len(hi)] <= hi):
                     keep.add(s)
             shas = keep
+        if kinds:
+            shas = {s for s in shas if describe(self.documents[s]).kind in kinds}
         parts = [self._rows[s] for s in shas if s in self._rows]
         if not parts:
             return np.zeros(0, dtype=np.int64)

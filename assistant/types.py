@@ -74,7 +74,9 @@ class Document:
         return Span(self.doc, self.sha256, self.page_of(start), start, end, self.text[start:end])
 
     def meta(self) -> dict[str, Any]:
-        """What ``bronwijs docs`` lists for a document (no text)."""
+        """What ``bronwijs docs`` lists for a document (no text): with its kind, authors and subject."""
+        from assistant.docmeta import describe
+
         return {
             "doc": self.doc,
             "doc_sha256": self.sha256,
@@ -84,6 +86,7 @@ class Document:
             "fmt": self.fmt,
             "source": self.source,
             "chars": len(self.text),
+            **describe(self).to_dict(),
         }
 
 

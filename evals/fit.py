@@ -200,7 +200,8 @@ def choose_settings(
     examples: Sequence[Example], probs: Sequence[np.ndarray], max_wrongful: float
 ) -> tuple[float, float, tuple[int, int], list[dict[str, Any]]]:
     """The decline threshold (most correct declines, wrongful ≤ max), then the extra ratio and the
-    quoted window (the best sum of answer correctness and citation precision)."""
+    quoted window (the best sum of answer correctness and citation precision, smoothed over
+    neighbouring ratios)."""
     sweep = []
     best_t, best_key = float(THRESHOLDS[0]), (-1.0, -1.0)
     for t in THRESHOLDS:
@@ -210,11 +211,17 @@ def choose_settings(
             key = (o["correct_declines"] or 0.0, o["correct"] or 0.0)
             if key > best_key:
                 best_t, best_key = float(t), key
+    # the criterion is flat within a question or two across ratios: each ratio is judged by its mean
+    # with its neighbours on the grid, so that one lucky question does not pick the setting
     best_r, best_w, best_val = 1.01, (0, 0), -1.0
     for w in WINDOWS:
+        vals = []
         for r in EXTRA_RATIOS:
             o = outcomes(examples, probs, best_t, r, w)
-            val = (o["correct"] or 0) + (o["citation_precision"] or 0)
+            vals.append((o["correct"] or 0) + (o["citation_precision"] or 0))
+        for i, r in enumerate(EXTRA_RATIOS):
+            near = vals[max(0, i - 1) : i + 2]
+            val = sum(near) / len(near)
             if val > best_val + 1e-9:
                 best_r, best_w, best_val = r, w, val
     return best_t, best_r, best_w, sweep

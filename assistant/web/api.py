@@ -418,6 +418,7 @@ def _ask_args(req: AskRequest) -> dict[str, Any]:
         "k": req.k,
         "date_from": req.date_from,
         "date_to": req.date_to,
+        "kinds": req.kinds or None,
         "history": [(t.question, t.answer) for t in req.history],
     }
 

@@ -29,6 +29,9 @@ class AskRequest(BaseModel):
     k: int | None = Field(default=None, ge=1, le=50, description="Number of passages to retrieve.")
     date_from: str | None = Field(default=None, description="Only documents dated on/after (YYYY-MM-DD).")
     date_to: str | None = Field(default=None, description="Only documents dated on/before (YYYY-MM-DD).")
+    kinds: list[str] | None = Field(
+        default=None, description="Only documents of these kinds (kamervragen, besluitenlijst, kamerbrief, ...)."
+    )
     history: list[Turn] = Field(default_factory=list, description="Earlier turns, oldest first (follow-ups).")
 
 

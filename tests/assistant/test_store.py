@@ -13,7 +13,7 @@ from testpaths import CORPUS, SHARED
 
 from assistant import store
 from assistant.embed import FakeEmbedder
-from assistant.errors import DocumentNotFound, IndexMismatch, IndexMissing
+from assistant.errors import ConfigError, DocumentNotFound, IndexMismatch, IndexMissing
 from assistant.store import CURRENT, FORMAT_VERSION, Index, analyze, read_manifest, write_generation
 from assistant.types import Document
 from ingest.chunk import Chunker
@@ -354,3 +354,22 @@ def test_the_keyword_index_reads_each_chunk_with_its_documents_title_and_heading
         assert [i for i, _ in idx.bm25_search(word, 5)] == list(range(len(idx.chunks)))
     # a citation still points into the text alone
     assert all(c.span.text == text[c.span.char_start : c.span.char_end] for c in idx.chunks)
+
+
+def test_rows_for_keeps_the_documents_of_a_kind_and_refuses_an_unknown_kind(tmp_path):
+    texts = {
+        "lijst.txt": ("Besluitenlijst B&W", "De raad stemt in met het voorstel over de haven."),
+        "vragen.txt": ("", "Vragen van het lid Jansen (SP) aan de Minister van Financiën over de haven (ingezonden 2 mei 2024)."),
+    }
+    docs = [
+        Document(name, hashlib.sha256(text.encode()).hexdigest(), text, title=title)
+        for name, (title, text) in texts.items()
+    ]
+    build(tmp_path / "idx", docs)
+    idx = Index.open(tmp_path / "idx")
+    rows = idx.rows_for(kinds=["kamervragen"])
+    assert rows is not None and {idx.chunks[i].span.doc for i in rows} == {"vragen.txt"}
+    chunk = idx.chunks[int(rows[0])]
+    assert store.keyword_text(chunk, idx.documents[chunk.span.doc_sha256]).split("\n")[:3] == ["kamervragen", "Jansen", "de haven"]
+    with pytest.raises(ConfigError, match="kamervragen"):
+        idx.rows_for(kinds=["roman"])
