@@ -102,3 +102,16 @@ def test_a_chat_models_hostile_markup_is_shown_as_text(hostile_settings):
     assert_no_markup_from_text(md)
     # streamed pieces are shown escaped too (the chat handler uses the same function)
     assert_no_markup_from_text(md_text(reply, keep_lines=True))
+
+
+def test_the_documents_table_shows_each_documents_kind_and_authors(tmp_path):
+    from testpaths import real_file
+
+    from assistant.web.render import DOC_COLUMNS, documents_table
+
+    s = Settings(index_dir=tmp_path / "index", cache_dir=tmp_path / "cache", embedder="fake")
+    assert ingest_paths([real_file("1bb0809b-f36a-48b7-9ef9-a96ed52c5b6d.pdf"), bundled_letters()[0]], s).added
+    rows = {r[0]: dict(zip(DOC_COLUMNS, r, strict=True)) for r in documents_table(Assistant(s))}
+    kv = rows["1bb0809b-f36a-48b7-9ef9-a96ed52c5b6d.pdf"]
+    assert kv["Soort / kind"] == "kamervragen" and kv["Auteurs / authors"].startswith("Faber-van de Klashorst")
+    assert all(r["Stukken / chunks"] > 0 for r in rows.values())

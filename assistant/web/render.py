@@ -211,7 +211,9 @@ def span_for_key(answer: Answer, key: str) -> tuple[Span, Span | None]:
 
 # --- documents and commitments --------------------------------------------------------------------
 
-DOC_COLUMNS = ["Document", "Titel / title", "Datum / date", "Pagina's / pages", "Stukken / chunks"]
+DOC_COLUMNS = [
+    "Document", "Titel / title", "Soort / kind", "Auteurs / authors", "Datum / date", "Pagina's / pages", "Stukken / chunks"
+]
 
 
 def documents_table(assistant: Any) -> list[list[Any]]:
@@ -219,7 +221,10 @@ def documents_table(assistant: Any) -> list[list[Any]]:
         rows = assistant.index.list_documents()
     except IndexMissing:
         return []
-    return [[r["doc"], r["title"], r["date"] or "", r["pages"], r["chunks"]] for r in rows]
+    return [
+        [r["doc"], r["title"], r["kind"], ", ".join(r["authors"]), r["date"] or "", r["pages"], r["chunks"]]
+        for r in rows
+    ]
 
 
 def upload_results(report: Any, names: dict[str, str]) -> list[list[str]]:
