@@ -229,11 +229,18 @@ def corruption_suite(workdir: Path) -> dict[str, Any]:
 
 
 def reader_trial(
-    workdir: Path, *, seconds: float = 3.0, readers: int = 4, grace: float | None = None, min_switches: int = 0
+    workdir: Path,
+    *,
+    seconds: float = 3.0,
+    readers: int = 4,
+    grace: float | None = None,
+    min_switches: int = 0,
+    min_opens: int = 0,
 ) -> dict[str, Any]:
     """Reader threads open the index while a writer switches generations; count failed opens.
 
-    Runs ``seconds``, longer (up to ten times) until the writer made ``min_switches`` switches."""
+    Runs ``seconds``, longer (up to ten times) until the writer made ``min_switches`` switches and
+    the readers ``min_opens`` opens (a slow machine gets the same amount of work, not less)."""
     from assistant import store
     from assistant.embed import FakeEmbedder
     from assistant.store import Index, index_lock, write_generation
@@ -294,7 +301,9 @@ def reader_trial(
         for t in threads:
             t.start()
         end = time.monotonic() + seconds
-        while time.monotonic() < end or (switches[0] < min_switches and time.monotonic() < end + 9 * seconds):
+        while time.monotonic() < end or (
+            (switches[0] < min_switches or opens[0] < min_opens) and time.monotonic() < end + 9 * seconds
+        ):
             time.sleep(0.05)
     finally:
         stop.set()
