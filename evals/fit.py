@@ -31,6 +31,7 @@ from assistant.ask.features import NAMES, featurize, query_stats
 from assistant.ask.pipeline import part_features, retrieve
 from assistant.ask.query import Query, build_query
 from assistant.ask.scorer import MODEL_FILE, AnswerScorer
+from assistant.logistic import Params, fit_standardised
 from assistant.text import coverage, tokens
 from evals.gold import QAItem, read_gold
 from evals.metrics import answer_correct
@@ -116,19 +117,12 @@ def build_examples(
 # --- fitting and cross-validation -----------------------------------------------------------------
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c_reg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    from sklearn.linear_model import LogisticRegression
-
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=c_reg, max_iter=2000)
-    model.fit((x - mean) / scale, y)
-    return mean, scale, model.coef_[0].copy(), float(model.intercept_[0])
+def _fit(x: np.ndarray, y: np.ndarray, c_reg: float) -> Params:
+    return fit_standardised(x, y, c_reg, max_iter=2000)
 
 
 def _scorer(
-    params: tuple[np.ndarray, np.ndarray, np.ndarray, float],
+    params: Params,
     threshold: float,
     ratio: float,
     info: dict[str, Any],

@@ -35,6 +35,7 @@ from assistant.extract.deadline import DateCandidate, build_deadlines, deadline_
 from assistant.extract.deadline_clf import MODEL_FILE, MODES, NAMES, DeadlineModel, features, keep
 from assistant.extract.models import Commitment
 from assistant.extract.rules import walk
+from assistant.logistic import Params, fit_standardised
 from assistant.text import coverage
 from assistant.types import Document
 from evals import metrics as M
@@ -119,19 +120,12 @@ def build_sites(golds: Sequence[tuple[str, Path]], corpora: Sequence[Path]) -> C
     return Corpus(sites, gold_items, resolver, sorted(set(ex_docs)), missing)
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c_reg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    from sklearn.linear_model import LogisticRegression
-
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=c_reg, max_iter=5000)
-    model.fit((x - mean) / scale, y)
-    return mean, scale, model.coef_[0].copy(), float(model.intercept_[0])
+def _fit(x: np.ndarray, y: np.ndarray, c_reg: float) -> Params:
+    return fit_standardised(x, y, c_reg, max_iter=5000)
 
 
 def _model(
-    params: tuple[np.ndarray, np.ndarray, np.ndarray, float],
+    params: Params,
     thresholds: dict[str, float],
     info: dict[str, Any],
     names: tuple[str, ...] = NAMES,

@@ -17,7 +17,6 @@ candidate and adds others with p ≥ threshold. Fields always come from the same
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -42,6 +41,13 @@ from assistant.extract.context import (
     tabular,
 )
 from assistant.extract.deadline import _DATED, _LABEL, DateCandidate, Decide
+from assistant.logistic import (
+    params_from_dict,
+    params_to_dict,
+    probabilities,
+    read_model_file,
+    write_model_file,
+)
 from assistant.types import Document
 
 MODEL_FILE = Path(__file__).with_name("deadline_model.json")
@@ -229,62 +235,39 @@ class DeadlineModel:
             raise ConfigError(f"deadline model expects {len(NAMES)} features, got {x.shape[1]}")
         if self.names != NAMES:
             x = x[:, [NAMES.index(n) for n in self.names]]
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return probabilities(x, self.mean, self.scale, self.coef, self.intercept)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": "logistic",
-            "features": list(self.names),
-            "mean": [round(float(v), 8) for v in self.mean],
-            "scale": [round(float(v), 8) for v in self.scale],
-            "coef": [round(float(v), 8) for v in self.coef],
-            "intercept": round(float(self.intercept), 8),
+            **params_to_dict(self.names, self.mean, self.scale, self.coef, self.intercept),
             "thresholds": {k: round(float(v), 6) for k, v in self.thresholds.items()},
             "info": self.info,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], source: str = "deadline model") -> DeadlineModel:
-        if d.get("kind") != "logistic":
-            raise ConfigError(f"{source}: not a logistic model (kind={d.get('kind')!r})")
-        names = tuple(d["features"])
-        if extra := sorted(set(names) - set(NAMES)):
-            raise ConfigError(
-                f"{source} was fitted on features this code does not measure ({extra}); "
-                "re-fit it: python -m evals.fit_extract --gold dev=... --gold train=..."
-            )
-        arr = {k: np.asarray(d[k], dtype=np.float64) for k in ("mean", "scale", "coef")}
-        if any(a.shape != (len(names),) or not np.all(np.isfinite(a)) for a in arr.values()):
-            raise ConfigError(f"{source}: mean/scale/coef must be {len(names)} finite numbers each")
+        def check(names: tuple[str, ...]) -> None:
+            if extra := sorted(set(names) - set(NAMES)):
+                raise ConfigError(
+                    f"{source} was fitted on features this code does not measure ({extra}); "
+                    "re-fit it: python -m evals.fit_extract --gold dev=... --gold train=..."
+                )
+
+        names, (mean, scale, coef, intercept) = params_from_dict(d, source, check)
         thresholds = {str(k): float(v) for k, v in dict(d.get("thresholds", {})).items()}
         if unknown := sorted(set(thresholds) - set(MODES)):
             raise ConfigError(f"{source}: thresholds for unknown modes {unknown}")
-        return cls(
-            names,
-            arr["mean"],
-            np.where(arr["scale"] > 0, arr["scale"], 1.0),
-            arr["coef"],
-            float(d["intercept"]),
-            thresholds,
-            dict(d.get("info", {})),
-        )
+        return cls(names, mean, scale, coef, intercept, thresholds, dict(d.get("info", {})))
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        write_model_file(path, self.to_dict())
 
 
 @functools.lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> DeadlineModel:
     """The fitted model (the packaged one unless ``path`` names another); plain JSON, no pickle."""
     p = Path(path) if path else MODEL_FILE
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"deadline model {p} is missing; fit one: python -m evals.fit_extract") from None
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"deadline model {p} is not valid JSON: {e}") from None
-    return DeadlineModel.from_dict(data, str(p))
+    return DeadlineModel.from_dict(read_model_file(p, "deadline model", "python -m evals.fit_extract"), str(p))
 
 
 def keep(mode: str, rule: np.ndarray, p: np.ndarray, threshold: float) -> np.ndarray:
