@@ -39,6 +39,10 @@ def test_kamervragen_written_for_the_test_give_members_minister_and_subject():
         ("", "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nHierbij informeer ik u", "kamerbrief"),
         ("Raadsinformatiebrief over de jeugdzorg", "Geachte raadsleden,", "raadsinformatiebrief"),
         ("Gemeente X Jaarstukken 2023", "Colofon", "jaarstukken"),
+        ("", "Motie van het lid Bakker over de ov-chipkaart. De Kamer, gehoord de beraadslaging,", "motie"),
+        ("Raadsbesluit vaststelling verordening", "De raad van de gemeente X besluit:", "raadsbesluit"),
+        ("Programmabegroting 2025", "Inleiding", ""),  # a compound is not the word "begroting"
+        ("Begroting 2025 gemeente Y", "Inleiding", "begroting"),
         ("Een notitie", "Over het weer in mei.", ""),
     ],
 )
