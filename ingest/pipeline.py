@@ -508,23 +508,37 @@ def _refresh_keywords(index_dir: Path, manifest: dict[str, Any] | None, report: 
     """An index whose keyword index read other fields of its chunks (written by an older Bronwijs)
     gets a new generation with the same documents, chunks and vectors and today's keyword index.
     Call under ``index_lock``."""
-    from assistant.store import KEYWORD_FIELDS, Index, write_generation
+    from assistant.store import KEYWORD_FIELDS, Index
 
     if manifest is None or manifest.get("keyword_fields") == KEYWORD_FIELDS:
         return
-    idx = Index.open(index_dir, verify="full")
+    report.generation = _rewrite(index_dir, Index.open(index_dir, verify="full"))
+    log.info("keyword index rebuilt for fields=%s generation=%s", KEYWORD_FIELDS, report.generation)
+
+
+def _rewrite(index_dir: Path, idx: Any, drop: set[str] | frozenset[str] = frozenset()) -> str:
+    """A new generation of ``idx`` without the documents in ``drop`` (none: the same content, with
+    today's keyword index); vectors are copied, nothing is embedded. Call under ``index_lock``."""
+    from assistant.store import write_generation
+
+    keep = np.asarray([i for i, c in enumerate(idx.chunks) if c.span.doc_sha256 not in drop], dtype=np.int64)
+    files_map: dict[str, dict[str, Any]] = {}
+    for name, v in idx.files.items():
+        docs = [s for s in v.get("docs", []) if s not in drop]
+        if docs:
+            files_map[name] = {**v, "docs": docs}
+    all_vectors = idx.vectors()
     generation, _ = write_generation(
         index_dir,
-        documents=list(idx.documents.values()),
-        chunks=list(idx.chunks),
-        vectors=idx.vectors(),
+        documents=[d for s, d in idx.documents.items() if s not in drop],
+        chunks=[idx.chunks[i] for i in keep],
+        vectors=all_vectors[keep] if len(keep) else np.zeros((0, idx.dim), dtype=np.float32),
         embedder=idx.manifest["embedder"],
         chunker=idx.manifest.get("chunker", {}),
-        files=idx.files,
+        files=files_map,
         created=idx.manifest.get("created"),
     )
-    report.generation = generation
-    log.info("keyword index rebuilt for fields=%s generation=%s", KEYWORD_FIELDS, generation)
+    return generation
 
 
 # --- remove -----------------------------------------------------------------------------------
@@ -535,7 +549,7 @@ def remove_document(name_or_sha: str, settings: Settings) -> list[dict[str, Any]
 
     Returns ``[{"doc", "doc_sha256", "chunks"}]``. Raises IndexMissing / DocumentNotFound.
     """
-    from assistant.store import Index, index_lock, write_generation
+    from assistant.store import Index, index_lock
 
     index_dir = Path(settings.index_dir)
     with index_lock(index_dir):
@@ -545,24 +559,6 @@ def remove_document(name_or_sha: str, settings: Settings) -> list[dict[str, Any]
         removed = [
             {"doc": d.doc, "doc_sha256": d.sha256, "chunks": int(len(idx.rows_of(d.sha256)))} for d in targets
         ]
-        keep = np.asarray(
-            [i for i, c in enumerate(idx.chunks) if c.span.doc_sha256 not in drop], dtype=np.int64
-        )
-        files_map: dict[str, dict[str, Any]] = {}
-        for name, v in idx.files.items():
-            docs = [s for s in v.get("docs", []) if s not in drop]
-            if docs:
-                files_map[name] = {**v, "docs": docs}
-        all_vectors = idx.vectors()
-        write_generation(
-            index_dir,
-            documents=[d for s, d in idx.documents.items() if s not in drop],
-            chunks=[idx.chunks[i] for i in keep],
-            vectors=all_vectors[keep] if len(keep) else np.zeros((0, idx.dim), dtype=np.float32),
-            embedder=idx.manifest["embedder"],
-            chunker=idx.manifest.get("chunker", {}),
-            files=files_map,
-            created=idx.manifest.get("created"),
-        )
+        _rewrite(index_dir, idx, drop)
     log.info("removed docs=%s", ",".join(r["doc"] for r in removed))
     return removed
