@@ -180,17 +180,19 @@ class Assistant:
         kinds: list[str] | None = None,
     ) -> list[Passage]:
         """The best passages for ``question`` (raises EmptyQuestion, QuestionTooLong)."""
-        from assistant.ask.pipeline import retrieve
+        from assistant.ask.pipeline import rank_passages, retrieve
         from assistant.ask.query import build_query
 
         _check(question, self.settings.max_question_chars)
+        s = self.settings
         index = self.index
         allowed = index.rows_for(docs, date_from, date_to, kinds)
-        found = retrieve(
-            build_query(question), index, self.retriever, k or self.settings.top_k, allowed,
-            narrow=self.settings.narrow_by_date,
-        )
-        return found.passages
+        k = k or s.top_k
+        q = build_query(question)
+        if not s.rank_by_answer:
+            return retrieve(q, index, self.retriever, k, allowed, narrow=s.narrow_by_date).passages
+        found = self.pipeline.find(q, index, self.retriever, allowed, k=max(k, s.answer_passages))
+        return rank_passages(found.passages, self.pipeline.candidates(q, found, index))[:k]
 
     # --- answering ----------------------------------------------------------------------------------
 
@@ -243,6 +245,7 @@ class Assistant:
         streaming: bool,
     ) -> Iterator[str | Answer]:
         from assistant.ask.compose import compose, decline_text
+        from assistant.ask.pipeline import rank_passages
         from assistant.ask.query import build_query
         from assistant.rewrite import rewrite, translate_for_retrieval
 
@@ -269,6 +272,8 @@ class Assistant:
         passages = found.passages
         t2 = time.perf_counter()
         decision = pipeline.decide(q, found, index)
+        if self.settings.rank_by_answer:
+            passages = rank_passages(passages, decision.candidates)
         composed = compose(decision)
         lang = q.lang
         mode, notice = "extractive", ""

@@ -28,11 +28,12 @@ import numpy as np
 from assistant.ask.candidates import Candidate, gather
 from assistant.ask.compose import NEVER_ANSWERS, choose, compose
 from assistant.ask.features import NAMES, featurize, query_stats
-from assistant.ask.pipeline import part_features, retrieve
+from assistant.ask.pipeline import part_features, rank_passages, retrieve
 from assistant.ask.query import Query, build_query
 from assistant.ask.scorer import MODEL_FILE, AnswerScorer
 from assistant.logistic import Params, fit_standardised
 from assistant.text import coverage, tokens
+from assistant.types import Passage
 from evals.gold import QAItem, read_gold
 from evals.metrics import answer_correct
 
@@ -57,6 +58,7 @@ class Example:
     evidence: list[tuple[set[str], str]]  # (index shas of the evidence document, quote)
     xparts: list[np.ndarray] = dataclasses.field(default_factory=list)  # features for each part of the question
     part_oof: list[np.ndarray] = dataclasses.field(default_factory=list)  # out-of-fold probabilities per part
+    passages: list[Passage] = dataclasses.field(default_factory=list)  # as retrieval ordered them
 
 
 def _shas_of(name: str, gold_shas: dict[str, str], index: Any) -> set[str]:
@@ -108,7 +110,7 @@ def build_examples(
             else:
                 group = f"{name}:{cands[0].doc.doc.split('#')[0]}" if cands else f"{name}:{item.id}"
             xparts = part_features(q, cands, index) if cands else []
-            out.append(Example(name, item, q, cands, x, y, group, evidence, xparts))
+            out.append(Example(name, item, q, cands, x, y, group, evidence, xparts, passages=list(found.passages)))
             if progress is not None:
                 progress.advance("questions", 1, id=item.id)
     return out
@@ -233,6 +235,36 @@ def _top1(examples: Sequence[Example], probs: Sequence[np.ndarray]) -> float | N
     return round(hits / n, 4) if n else None
 
 
+def _hit(e: Example, passages: Sequence[Passage], k: int) -> bool:
+    """Is the question's evidence among the first ``k`` passages (FORMAT.md: ``any`` or ``all``)?"""
+    ranks = [
+        next(
+            (i for i, p in enumerate(passages[:k], 1) if p.span.doc_sha256 in shas and coverage(quote, p.span.text) >= 0.5),
+            None,
+        )
+        for shas, quote in e.evidence
+    ]
+    return all(r is not None for r in ranks) if e.item.needs == "all" else any(r is not None for r in ranks)
+
+
+def recall(examples: Sequence[Example], probs: Sequence[np.ndarray], ks: Sequence[int] = (1, 5)) -> dict[str, Any]:
+    """Recall@k of the answerable questions, in retrieval order and ordered by the answer model."""
+    out: dict[str, Any] = {}
+    answerable = [(e, p) for e, p in zip(examples, probs, strict=True) if e.item.answerable and e.evidence]
+    if not answerable:
+        return out
+    for order in ("retrieval", "answer_model"):
+        for k in ks:
+            hits = 0
+            for e, p in answerable:
+                for c, v in zip(e.cands, p, strict=True):
+                    c.p = float(v)
+                ps = rank_passages(e.passages, e.cands) if order == "answer_model" else e.passages
+                hits += _hit(e, ps, k)
+            out[f"{order}_recall@{k}"] = round(hits / len(answerable), 4)
+    return out
+
+
 def fit(
     golds: Sequence[tuple[str, Path]],
     index: Any,
@@ -258,6 +290,10 @@ def fit(
         idx = [i for i, e in enumerate(examples) if e.gold == name]
         cv[name] = outcomes([examples[i] for i in idx], [probs[i] for i in idx], threshold, ratio, window)
     cv["top1"] = _top1(examples, probs)
+    cv["retrieval"] = {"all": recall(examples, probs)}
+    for name, _ in golds:
+        idx = [i for i, e in enumerate(examples) if e.gold == name]
+        cv["retrieval"][name] = recall([examples[i] for i in idx], [probs[i] for i in idx])
     x = np.vstack([e.x for e in examples if len(e.x)])
     y = np.concatenate([e.y for e in examples if len(e.y)])
     params = _fit(x, y, c_reg)
@@ -300,8 +336,10 @@ def report(result: dict[str, Any]) -> str:
         f"quoted window {tuple(result['window'])} sentences before/after",
         f"cross-validated (grouped by document): top-1 sentence {cv['top1']}",
     ]
+    for name, r in cv["retrieval"].items():
+        lines.append(f"  {name:<6} passages " + "  ".join(f"{k} {v}" for k, v in r.items()))
     for name, o in cv.items():
-        if name == "top1":
+        if name in ("top1", "retrieval"):
             continue
         lines.append(
             f"  {name:<6} correct {o['correct']}  correct declines {o['correct_declines']}  wrongful declines "

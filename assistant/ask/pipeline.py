@@ -89,6 +89,20 @@ def score(q: Query, cands: Sequence[Candidate], scorer: AnswerScorer, index: Any
         c.part_p = tuple(float(p[i]) for p in parts)
 
 
+def rank_passages(passages: Sequence[Passage], cands: Sequence[Candidate]) -> list[Passage]:
+    """The passages ordered by the answer model: each by the probability of its best sentence
+    (a sentence shared by overlapping passages counts for both; ties keep retrieval order). The
+    score a passage carries becomes that probability."""
+    best = [0.0] * len(passages)
+    for j, p in enumerate(passages):
+        span = p.span
+        for c in cands:
+            if c.doc.sha256 == span.doc_sha256 and c.start >= span.char_start and c.end <= span.char_end + 1:
+                best[j] = max(best[j], c.p)
+    order = sorted(range(len(passages)), key=lambda j: (-best[j], j))
+    return [Passage(passages[j].chunk, best[j]) for j in order]
+
+
 def part_features(q: Query, cands: Sequence[Candidate], index: Any) -> list[np.ndarray]:
     """The feature matrix of the candidates for each part of a two-part question."""
     out = []
@@ -123,9 +137,14 @@ class ExtractivePipeline:
         """The passages whose sentences are candidates (``k``, default ``passages``)."""
         return retrieve(q, index, retriever, k or self.passages, allowed, narrow=self.narrow)
 
-    def decide(self, q: Query, found: Found, index: Any) -> Decision:
+    def candidates(self, q: Query, found: Found, index: Any) -> list[Candidate]:
+        """The sentences of the found passages, each with its features and probability."""
         cands = gather(found.passages, index.documents, dense=found.dense, bm25=found.bm25)
         score(q, cands, self.scorer, index)
+        return cands
+
+    def decide(self, q: Query, found: Found, index: Any) -> Decision:
+        cands = self.candidates(q, found, index)
         return choose(
             q,
             cands,

@@ -96,3 +96,28 @@ def test_every_citation_points_at_its_quote(assistant, words):
     a = assistant.ask(" ".join(words) + "?")
     _exact(a, assistant)
     assert a.declined == (not a.citations)
+
+
+def test_passages_are_ordered_by_the_answer_model(assistant):
+    # ask and retrieve hand on the passages by the probability of their best sentence, and the
+    # passage of the cited sentence leads
+    question = "Welke wethouders waren aanwezig bij de B&W-vergadering van 9 juli 2024?"
+    a = assistant.ask(question)
+    scores = [p.score for p in a.passages]
+    assert scores == sorted(scores, reverse=True) and 0.0 <= scores[-1] <= scores[0] <= 1.0
+    cited = a.citations[0].span
+    first = a.passages[0].span
+    assert first.doc_sha256 == cited.doc_sha256 and first.char_start <= cited.char_start < first.char_end
+    got = assistant.retrieve(question, k=3)
+    assert [p.chunk.id for p in got] == [p.chunk.id for p in a.passages[:3]]
+
+
+def test_retrieval_order_when_ranking_by_the_answer_model_is_off(assistant):
+    import dataclasses
+
+    from assistant.ask.pipeline import retrieve
+
+    plain = Assistant(dataclasses.replace(assistant.settings, rank_by_answer=False))
+    question = "Welke bijdrage krijgt de Internationale Taalklas?"
+    expected = retrieve(build_query(question), plain.index, plain.retriever, 4).passages
+    assert [p.chunk.id for p in plain.retrieve(question, k=4)] == [p.chunk.id for p in expected]
