@@ -70,7 +70,8 @@ class BronwijsEmbeddings(Embeddings):
 
 
 class BronwijsRetriever(BaseRetriever):
-    """Bronwijs' hybrid search (BM25 + dense, fused) over an index folder, as a LangChain retriever.
+    """Bronwijs' hybrid search (BM25 + dense, fused, then ordered by the answer model) over an index
+    folder, as a LangChain retriever.
 
     Returns LangChain ``Document``s whose ``page_content`` is the chunk text and whose metadata holds
     ``doc``, ``doc_sha256``, ``page``, ``char_start``, ``char_end`` (offsets into the document's

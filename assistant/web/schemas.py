@@ -47,7 +47,8 @@ class CitationOut(BaseModel):
 
 
 class PassageOut(BaseModel):
-    """A retrieved passage with its fused score."""
+    """A retrieved passage with its score: the answer model's probability that it holds the answer
+    (the fused retrieval score when `rank_by_answer` is off)."""
 
     doc: str
     doc_sha256: str
