@@ -57,6 +57,13 @@ def test_fit_writes_a_plain_model_with_cross_validated_figures_and_is_determinis
     assert cv["answerable"] > 0 and cv["unanswerable"] == 4
     assert 0.0 <= r1["decline_threshold"] < 1.0
     assert "cross-validated" in report(r1)
+    # the ratio's bootstrap support and recall in both passage orders, out of fold and reproducible
+    assert r1["cv"]["ratio_support"] == json.loads(b.read_text())["info"]["cv"]["ratio_support"]
+    assert set(r1["cv"]["ratio_support"]) == {f"{x:.2f}" for x in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)} - {f"{r1['extra_ratio']:.2f}"}
+    assert all(0.0 <= v <= 1.0 for v in r1["cv"]["ratio_support"].values())
+    rec = r1["cv"]["retrieval"]["kv"]
+    assert set(rec) == {f"{o}_recall@{k}" for o in ("retrieval", "answer_model") for k in (1, 5)}
+    assert rec["answer_model_recall@1"] <= rec["answer_model_recall@5"] <= 1.0
     scorer = load_scorer(str(a))  # JSON, no pickle
     assert scorer.names == NAMES
 
