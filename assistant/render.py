@@ -82,6 +82,8 @@ def _answer_to_text(answer: Answer, *, page_labels: dict[str, tuple[str, ...]] |
                     textwrap.fill(f"“{_one_line(c.span.text)}”", WIDTH, initial_indent=head, subsequent_indent="    ")
                 )
     extra = []
+    if answer.confidence is not None and not answer.declined:
+        extra.append(f"zekerheid / confidence: {confidence_text(answer.confidence)}")
     if answer.mode and answer.mode != "extractive":
         extra.append(f"modus / mode: {answer.mode}")
     if answer.notice:
@@ -90,6 +92,11 @@ def _answer_to_text(answer: Answer, *, page_labels: dict[str, tuple[str, ...]] |
         lines.append("")
         lines.extend(textwrap.fill(e, WIDTH) for e in extra)
     return "\n".join(lines)
+
+
+def confidence_text(c: float) -> str:
+    """"72%": the calibrated chance that the answer is right, in whole percents (never 0% or 100%)."""
+    return f"{min(99, max(1, round(100 * c)))}%"
 
 
 def _dedupe(marks: str) -> str:

@@ -276,6 +276,7 @@ class Assistant:
             passages = rank_passages(passages, decision.candidates)
         composed = compose(decision)
         lang = q.lang
+        confidence = pipeline.scorer.confidence(decision.confidence) if decision.candidates else None
         mode, notice = "extractive", ""
         text, declined, citations = composed.text, composed.declined, composed.citations
         if declined:
@@ -302,9 +303,11 @@ class Assistant:
                     result = llm.answer(query, passages, index.documents, lang=lang)
                 if result is not None and result.ok and result.declined:
                     mode, text, declined, citations = model_label(chat, self.settings.llm), decline_text(lang), True, ()
+                    confidence = None
                 elif result is not None and result.ok:
                     mode, text, declined, citations = model_label(chat, self.settings.llm), result.text, False, result.citations
                     notice = result.notice
+                    confidence = None  # calibrated for the extractive answer, not for a model's text
                 else:
                     mode = "extractive-fallback"
                     notice = result.notice if result is not None else ""
@@ -325,6 +328,7 @@ class Assistant:
             notice=notice,
             standalone_question=standalone,
             lookup_question=translated,
+            confidence=confidence,
         )
 
     # --- extraction, ingest, removal -------------------------------------------------------------------

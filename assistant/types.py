@@ -146,6 +146,9 @@ class Answer:
     notice: str = ""  # e.g. why the LLM was not used
     standalone_question: str = ""  # the follow-up rewritten, when it was rewritten
     lookup_question: str = ""  # the Dutch question retrieval used for an English one (LLM configured)
+    # the calibrated chance that an extractive answer is right (None: an LLM's answer, or a model
+    # file without calibration); on a decline, the chance the best sentence would have been right
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,4 +162,5 @@ class Answer:
             "notice": self.notice,
             "standalone_question": self.standalone_question,
             "lookup_question": self.lookup_question,
+            "confidence": None if self.confidence is None else round(float(self.confidence), 3),
         }

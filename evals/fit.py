@@ -162,7 +162,8 @@ def per_question(
     ratio: float,
     window: tuple[int, int] = (0, 0),
 ) -> np.ndarray:
-    """One row per question: answerable, declined, correct, citations, supported citations."""
+    """One row per question: answerable, declined, correct, citations, supported citations, and the
+    best sentence's probability (the answer's raw confidence)."""
     rows = []
     for e, p in zip(examples, probs, strict=True):
         for i, (c, v) in enumerate(zip(e.cands, p, strict=True)):
@@ -175,8 +176,9 @@ def per_question(
             any(cit.span.doc_sha256 in shas and coverage(quote, cit.span.text) >= 0.5 for shas, quote in e.evidence)
             for cit in out.citations
         )
-        rows.append((e.item.answerable, out.declined, ok, len(out.citations) if e.item.answerable else 0, supported))
-    return np.array(rows, dtype=float).reshape(-1, 5)
+        n_cited = len(out.citations) if e.item.answerable else 0
+        rows.append((e.item.answerable, out.declined, ok, n_cited, supported, d.confidence))
+    return np.array(rows, dtype=float).reshape(-1, 6)
 
 
 def _criterion(rows: np.ndarray) -> float:
@@ -207,6 +209,54 @@ def ratio_support(
         for r in wins:
             wins[r] += base > _criterion(rows[r][idx])
     return {f"{r:.2f}": round(w / draws, 3) for r, w in wins.items()}
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
+
+
+def _platt(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(y.tolist())) < 2:
+        return 1.0, 0.0
+    m = LogisticRegression(C=1e4, max_iter=1000).fit(_logit(p)[:, None], y)
+    return float(m.coef_[0, 0]), float(m.intercept_[0])
+
+
+def calibrate(
+    examples: Sequence[Example],
+    probs: Sequence[np.ndarray],
+    ratio: float,
+    window: tuple[int, int],
+    folds: int,
+) -> tuple[tuple[float, float], dict[str, Any]]:
+    """The chance that an answer is right (by its answer keys; an unanswerable question's answer is
+    never right) as a logistic function of its best sentence's out-of-fold probability (Platt
+    scaling), with its document-grouped cross-validated Brier score and reliability table."""
+    from sklearn.model_selection import GroupKFold
+
+    rows = per_question(examples, probs, 0.0, ratio, window)
+    p, y = rows[:, 5], rows[:, 2]
+    groups = np.array([e.group for e in examples])
+    held = np.zeros(len(y))
+    for tr, te in GroupKFold(n_splits=min(folds, len(set(groups)))).split(p, y, groups):
+        a, b = _platt(p[tr], y[tr])
+        held[te] = 1 / (1 + np.exp(-(a * _logit(p[te]) + b)))
+    table = []
+    for lo, hi in ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01)):
+        m = (held >= lo) & (held < hi)
+        if m.any():
+            table.append({"from": lo, "to": min(hi, 1.0), "answers": int(m.sum()),
+                          "mean_confidence": round(float(held[m].mean()), 3), "right": round(float(y[m].mean()), 3)})
+    report = {
+        "target": "answer right by its answer keys (unanswerable: never)",
+        "brier_raw": round(float(np.mean((p - y) ** 2)), 4),
+        "brier_calibrated": round(float(np.mean((held - y) ** 2)), 4),
+        "reliability": table,
+    }
+    return _platt(p, y), report
 
 
 def outcomes(
@@ -333,6 +383,7 @@ def fit(
         cv[name] = outcomes([examples[i] for i in idx], [probs[i] for i in idx], threshold, ratio, window)
     cv["top1"] = _top1(examples, probs)
     cv["ratio_support"] = ratio_support(examples, probs, threshold, ratio, window)
+    calibration, cv["calibration"] = calibrate(examples, probs, ratio, window, folds)
     cv["retrieval"] = {"all": recall(examples, probs)}
     for name, _ in golds:
         idx = [i for i, e in enumerate(examples) if e.gold == name]
@@ -356,7 +407,7 @@ def fit(
         "weights": {n: round(float(w), 4) for n, w in sorted(zip(NAMES, params[2], strict=True), key=lambda t: -abs(t[1]))},
         "seconds": round(time.perf_counter() - t0, 1),
     }
-    scorer = _scorer(params, threshold, ratio, info, window)
+    scorer = dataclasses.replace(_scorer(params, threshold, ratio, info, window), calibration=calibration)
     if out is not None:
         scorer.save(out)
     return {
@@ -383,10 +434,16 @@ def report(result: dict[str, Any]) -> str:
         "  the chosen extra-sentence ratio beats the others in this share of bootstrap resamples of the questions: "
         + "  ".join(f"{k} {v}" for k, v in cv["ratio_support"].items())
     )
+    cal = cv["calibration"]
+    lines.append(
+        f"  confidence (chance the answer is right), cross-validated Brier score {cal['brier_calibrated']} "
+        f"(raw probability {cal['brier_raw']}): "
+        + "  ".join(f"{b['mean_confidence']:.2f}→{b['right']:.2f} ({b['answers']})" for b in cal["reliability"])
+    )
     for name, r in cv["retrieval"].items():
         lines.append(f"  {name:<6} passages " + "  ".join(f"{k} {v}" for k, v in r.items()))
     for name, o in cv.items():
-        if name in ("top1", "retrieval", "ratio_support"):
+        if name in ("top1", "retrieval", "ratio_support", "calibration"):
             continue
         lines.append(
             f"  {name:<6} correct {o['correct']}  correct declines {o['correct_declines']}  wrongful declines "

@@ -174,6 +174,28 @@ def answer_figures(items: Sequence[QAItem], preds: Mapping[str, Mapping[str, Any
         "correct": share(correct, len(answerable)),
         "declined_correctly": share(sum(declined(q) for q in unanswerable), len(unanswerable)),
         "wrongly_declined": share(sum(declined(q) for q in answerable), len(answerable)),
+        **confidence_figures(items, preds),
+    }
+
+
+def confidence_figures(items: Sequence[QAItem], preds: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """How well the stated confidence of the given answers matches whether they are right (an answer
+    to an unanswerable question is never right): mean confidence, share right, Brier score."""
+    pairs = []
+    for q in items:
+        p = preds.get(q.id) or {}
+        c = p.get("confidence")
+        if p.get("declined") or c is None:
+            continue
+        right = q.answerable and answer_correct(str(p.get("answer") or ""), q.answer_keys)
+        pairs.append((float(c), 1.0 if right else 0.0))
+    if not pairs:
+        return {"n_confident": 0, "mean_confidence": None, "answers_right": None, "confidence_brier": None}
+    return {
+        "n_confident": len(pairs),
+        "mean_confidence": round(sum(c for c, _ in pairs) / len(pairs), 4),
+        "answers_right": round(sum(r for _, r in pairs) / len(pairs), 4),
+        "confidence_brier": round(sum((c - r) ** 2 for c, r in pairs) / len(pairs), 4),
     }
 
 

@@ -9,6 +9,7 @@ it runs no code (no pickle).
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,18 @@ class AnswerScorer:
     extra_ratio: float  # another sentence joins the answer when its probability is at least this share of the best's
     info: dict[str, Any]
     window: tuple[int, int] = (0, 0)  # sentences before and after the chosen one that are quoted with it
+    # (slope, intercept) on the logit of the best sentence's probability: the chance that the answer
+    # is right, fitted on out-of-fold answers by `bronwijs fit`; None in an older model file
+    calibration: tuple[float, float] | None = None
+
+    def confidence(self, p: float) -> float | None:
+        """The calibrated chance that an answer whose best sentence has probability ``p`` is right."""
+        if self.calibration is None:
+            return None
+        slope, intercept = self.calibration
+        q = min(max(float(p), 1e-6), 1 - 1e-6)
+        z = slope * math.log(q / (1 - q)) + intercept
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         if x.shape[1] != len(self.names):
@@ -53,6 +66,11 @@ class AnswerScorer:
             "decline_threshold": round(float(self.decline_threshold), 6),
             "extra_ratio": round(float(self.extra_ratio), 6),
             "window": list(self.window),
+            **(
+                {"calibration": {"slope": round(self.calibration[0], 6), "intercept": round(self.calibration[1], 6)}}
+                if self.calibration is not None
+                else {}
+            ),
             "info": self.info,
         }
 
@@ -68,6 +86,11 @@ class AnswerScorer:
                 )
 
         names, (mean, scale, coef, intercept) = params_from_dict(d, source, check, what="answer ")
+        cal = d.get("calibration")
+        try:
+            calibration = (float(cal["slope"]), float(cal["intercept"])) if cal is not None else None
+        except (TypeError, KeyError, ValueError) as e:
+            raise ConfigError(f"{source}: damaged calibration {cal!r}; re-fit it: bronwijs fit ...") from e
         return cls(
             names,
             mean,
@@ -78,6 +101,7 @@ class AnswerScorer:
             float(d.get("extra_ratio", 1.0)),
             dict(d.get("info", {})),
             tuple(int(v) for v in d.get("window", (0, 0))),  # type: ignore[arg-type]
+            calibration,
         )
 
     def save(self, path: Path) -> None:

@@ -56,7 +56,7 @@ def build_mcp(service: Service) -> MCPServer:
         d = answer.to_dict()
         return AskResult(
             answer=d["answer"], declined=d["declined"], citations=d["citations"], mode=d["mode"],
-            notice=d["notice"], lookup_question=d["lookup_question"],
+            notice=d["notice"], lookup_question=d["lookup_question"], confidence=d["confidence"],
         )
 
     @server.tool(title="Search passages")

@@ -142,6 +142,13 @@ def answer_markdown(assistant: Any, answer: Answer, turn: int) -> str:
                 sources.append(f"{_cite_link(turn, f'c{n}', f'[{n}]')} {md_text(_where(assistant, c.span))}")
         if sources:
             lines.append("\n**Bronnen / Sources** (klik om te openen / click to open):  \n" + "  \n".join(sources))
+    if answer.confidence is not None and not answer.declined:
+        from assistant.render import confidence_text
+
+        lines.append(
+            f"\n_zekerheid / confidence: {confidence_text(answer.confidence)} "
+            "(kans dat het antwoord klopt / chance the answer is right)_"
+        )
     if answer.mode and answer.mode != "extractive":
         lines.append(f"\n_modus / mode: {md_text(answer.mode)}_")
     if answer.notice:

@@ -74,6 +74,10 @@ class AnswerOut(BaseModel):
     notice: str
     standalone_question: str
     lookup_question: str
+    confidence: float | None = Field(
+        default=None,
+        description="Calibrated chance that the extractive answer is right (null for an LLM's answer).",
+    )
 
 
 class PieceEvent(BaseModel):
@@ -169,6 +173,10 @@ class AskResult(BaseModel):
     mode: str
     notice: str
     lookup_question: str
+    confidence: float | None = Field(
+        default=None,
+        description="Calibrated chance that the extractive answer is right (null for an LLM's answer).",
+    )
 
 
 class SearchResult(BaseModel):

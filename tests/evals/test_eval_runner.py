@@ -185,6 +185,11 @@ def test_an_oracle_assistant_scores_perfectly_on_every_figure(tmp_path: Path, co
         "correct": 1.0,
         "declined_correctly": 1.0,
         "wrongly_declined": 0.0,
+        # the oracle states no confidence
+        "n_confident": 0,
+        "mean_confidence": None,
+        "answers_right": None,
+        "confidence_brier": None,
     }
     assert o["citations"]["precision"] == o["citations"]["recall"] == 1.0
     ex = m["extraction"]["overall"]

@@ -66,6 +66,30 @@ def test_fit_writes_a_plain_model_with_cross_validated_figures_and_is_determinis
     assert rec["answer_model_recall@1"] <= rec["answer_model_recall@5"] <= 1.0
     scorer = load_scorer(str(a))  # JSON, no pickle
     assert scorer.names == NAMES
+    # the confidence is calibrated on the out-of-fold answers and written with the model
+    cal = r1["cv"]["calibration"]
+    assert scorer.calibration is not None and d1["calibration"] == d2["calibration"]
+    assert 0.0 <= cal["brier_calibrated"] <= 1.0 and sum(b["answers"] for b in cal["reliability"]) == r1["questions"]
+    assert "Brier" in report(r1)
+
+
+def test_the_packaged_models_confidence_rises_with_the_probability_and_an_older_file_has_none(tmp_path):
+    from assistant.errors import ConfigError
+
+    scorer = load_scorer()
+    values = [scorer.confidence(p) for p in (0.0, 0.02, 0.2, 0.5, 0.9, 1.0)]
+    assert all(v is not None and 0.0 < v < 1.0 for v in values)
+    assert values == sorted(values) and values[0] < values[-1]
+    d = scorer.to_dict()
+    del d["calibration"]
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(d))
+    assert load_scorer(str(older)).confidence(0.5) is None
+    d["calibration"] = {"slope": "steep"}
+    damaged = tmp_path / "damaged.json"  # another path: loaded models are cached by path
+    damaged.write_text(json.dumps(d))
+    with pytest.raises(ConfigError, match="calibration"):
+        load_scorer(str(damaged))
 
 
 def test_a_damaged_model_file_is_refused_with_a_clear_message(tmp_path):

@@ -169,6 +169,10 @@ def test_answer_and_citation_figures_equal_hand_computed_values():
         "correct": round(1 / 3, 4),
         "declined_correctly": 1.0,
         "wrongly_declined": round(1 / 3, 4),
+        "n_confident": 0,  # no prediction states a confidence
+        "mean_confidence": None,
+        "answers_right": None,
+        "confidence_brier": None,
     }
     c = M.citation_figures(GOLD.qa, preds, RESOLVER)
     assert c == {"n_citations": 4, "n_answered": 2, "precision": 0.5, "recall": 1.0}
@@ -177,6 +181,20 @@ def test_answer_and_citation_figures_equal_hand_computed_values():
     assert set(by["by_lang"]) == {"en", "nl"} and by["by_lang"]["en"]["answers"]["correct"] == 1.0
     assert by["by_doc"][M.NO_DOC]["n"] == 1 and by["by_doc"][A]["n"] == 3 and by["by_doc"][B]["n"] == 2
     assert by["by_kind"]["multi"]["answers"]["correct"] == 0.0
+
+
+def test_confidence_is_scored_on_given_answers_and_an_answered_unanswerable_question_is_never_right():
+    preds = {
+        "s_any": {"answer": "Hulp ongeacht de complexiteit en wachtlijsten.", "declined": False, "confidence": 0.8},
+        "s_all": {"answer": "Voor 90% van de kinderen.", "declined": False, "confidence": 0.6},  # misses a key
+        "s_split": {"answer": "Geen antwoord.", "declined": True, "confidence": 0.1},  # a decline: not scored
+        "s_unans": {"answer": "Er zijn 40 jeugdbeschermers geworven.", "declined": False, "confidence": 0.3},
+    }
+    f = M.confidence_figures(GOLD.qa, preds)
+    assert f["n_confident"] == 3
+    assert f["mean_confidence"] == round((0.8 + 0.6 + 0.3) / 3, 4)
+    assert f["answers_right"] == round(1 / 3, 4)
+    assert f["confidence_brier"] == round(((0.8 - 1) ** 2 + 0.6**2 + 0.3**2) / 3, 4)
 
 
 def test_latency_median_and_p95_interpolate_like_numpy():

@@ -72,6 +72,10 @@ def test_a_named_meeting_date_picks_that_meetings_list(assistant):
 def test_the_attendance_header_answers_who_attended(assistant):
     a = assistant.ask("Welke wethouders waren aanwezig bij de B&W-vergadering van 9 juli 2024?")
     assert not a.declined
+    assert a.confidence is not None and 0.0 < a.confidence < 1.0 and a.to_dict()["confidence"] == round(a.confidence, 3)
+    from assistant.render import answer_to_text
+
+    assert "zekerheid / confidence: " in answer_to_text(a)
     assert a.citations[0].span.doc == "besluitenlijst_bw_vergadering_9_juli_2024.pdf"
     assert "Zoutendijk" in a.answer
 

@@ -79,6 +79,7 @@ def test_ask_answers_in_the_cli_json_shape_with_exact_citations(client, settings
     cli_shape = GuardedAssistant(settings).ask(QUESTION).to_dict()
     assert body.keys() == cli_shape.keys()
     assert body["answer"] == cli_shape["answer"] and "30 april 2020" in body["answer"]
+    assert body["confidence"] == cli_shape["confidence"] and 0.0 < body["confidence"] < 1.0
     docs = {d.sha256: d for d in GuardedAssistant(settings).index.documents.values()}
     assert body["citations"]
     for c in body["citations"]:

@@ -78,6 +78,7 @@ def test_every_tool_answers_with_structured_content_grounded_in_the_documents(se
 
     answer = ask.structured_content
     assert "30 april 2020" in answer["answer"] and not answer["declined"] and answer["citations"]
+    assert 0.0 < answer["confidence"] < 1.0  # the calibrated chance that the extractive answer is right
     for c in answer["citations"]:
         assert texts[c["doc_sha256"]][c["char_start"] : c["char_end"]] == c["quote"] and c["page"] >= 1
     assert json.loads(ask.content[0].text)["answer"] == answer["answer"]  # the same as text for older clients
