@@ -7,6 +7,7 @@ tokens ("2020", "420"), so amounts and years can be matched.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -49,6 +50,7 @@ def _common_prefix(a: str, b: str) -> int:
     return i
 
 
+@functools.lru_cache(maxsize=1 << 20)
 def related(part: str, s: str) -> bool:
     """Two stems that are one word bar its ending: "structurel"/"structureel", "overweegt"/"overweg"
     (the Snowball stemmer leaves irregular and inflected forms apart)."""
@@ -60,6 +62,7 @@ def related(part: str, s: str) -> bool:
     return _common_prefix(part, s) >= max(4 if len(part) < 6 else 5, min(len(part), len(s)) - 2)
 
 
+@functools.lru_cache(maxsize=1 << 17)  # pure: the same stem meets the same sentence for several features
 def match(t: str, have: frozenset[str]) -> float:
     """How well the question stem ``t`` is present among the stems ``have`` (0..1).
 
