@@ -68,6 +68,8 @@ _FORECAST = re.compile(
     r"rente\w*|procentpunt)\b",
     re.I,
 )
+# a past-tense statement of how much or how many there was: a status, not something to be done
+_STATUS_PAST = re.compile(r"\b(?:bedroeg|bedroegen|stond|stonden)\b", re.I)
 # "Vanaf 2027 leidt dit tot hogere inkomsten": a consequence over time, not something to be done
 _CONSEQUENCE = re.compile(
     r"\b(?:leidt|leiden|resulteert|resulteren|betekent|betekenen|kijkt|kijken|ontstaat|ontstaan|"
@@ -216,6 +218,8 @@ def _is_deadline(
         re.I,
     ):
         return False  # "bankstand per 31-01-2025": a status date, not a deadline
+    if d.prep == "per" and _STATUS_PAST.search(sentence):
+        return False  # "per 31 december 2023 bedroeg de reserve € 4,2 miljoen": a status at a past date
     if re.match(r"\s*jl\b", after) or re.search(r"\b(?:brief|brieven|Kamerbrief)\s+van\s*$", before, re.I):
         return False
     if _CANCELLED.search(sentence):

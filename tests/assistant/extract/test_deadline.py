@@ -46,6 +46,8 @@ def test_deadlines_of_decision_lists(text, due):
         "Toestemming te geven om tijdens de kermis op 13 en 14 september 2024 het veld te gebruiken.",
         "De bijdrage aan de stichting in 2025 en 2026 uit te keren.",  # the money's period
         "De bankstand van de rekening per 31 maart 2024 bedraagt € 10.000.",  # a status date
+        "Per 31 december 2023 bedroeg de algemene reserve € 4,2 miljoen.",  # a status at a past date
+        "Per 1 januari 2024 stonden er 212 kinderen op de wachtlijst.",  # the same, a count
         "De Najaarsnota 2024 vast te stellen.",  # the document itself
         "In maart 2023 informeerde de wethouder de raad over de planning.",  # a past event
     ],
