@@ -23,6 +23,7 @@ from assistant.extract.context import (
     _fields_actor,
     _is_past,
     anchor_clause,
+    column_year,
     local_clause,
     segments,
 )
@@ -131,6 +132,8 @@ def find_funding(
             prev_end, prev_period = prev
             if prev_period and 0 <= qs - prev_end <= 2000:
                 period = prev_period  # a table row inherits the period of the row above
+        if (year := column_year(text, a.end - 1)) is not None:
+            period = year  # a cell of a table whose header names a year per column
         prev = (qe, period)
         recurrence = nz.recurrence_of(seg) or "once"
         if period is None and recurrence == "once":

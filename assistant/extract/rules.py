@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from assistant.extract import normalize as nz
-from assistant.extract.context import Candidate, DocContext, sentences, tabular
+from assistant.extract.context import Candidate, DocContext, column_year, money_cells, sentences, tabular
 from assistant.extract.context import _is_question as is_question
 from assistant.extract.deadline import Decide, find_deadlines
 from assistant.extract.funding import find_funding
@@ -59,7 +59,17 @@ def _row_amounts(text: str, s: int, e: int) -> list[nz.Amount]:
         return []
     first_line = text.rfind("\n", 0, rows[0].start) + 1
     header = text[max(0, first_line - 300) : first_line]
-    return rows if _MONEY_TABLE.search(header) else []
+    if not _MONEY_TABLE.search(header):
+        return []
+    out = []
+    for r in rows:  # a table with a year per column: every cell of the row, not only the last
+        if column_year(text, r.start) is not None:
+            for a, b in money_cells(text, r.start)[:-1]:
+                v = nz.parse_number(text[a:b].lstrip("€ ").replace("−", "-").lstrip("-"))
+                if v is not None:
+                    out.append(nz.Amount(a, b, -v if text[a:b].lstrip("€ ").startswith(("-", "−")) else v, text[a:b]))
+        out.append(r)
+    return out
 
 
 def _amounts(text: str, s: int, e: int, mult: float, unit_from: int) -> list[nz.Amount]:

@@ -33,6 +33,28 @@ def test_a_table_without_euro_signs_gives_one_item_per_row():
     assert _funding(counts) == []
 
 
+def test_a_table_with_a_year_per_column_gives_each_cell_its_columns_year():
+    for cell in ("€ {}", "{}"):  # with and without euro signs
+        rows = "\n".join(
+            f"{name} {cell.format(a)} {cell.format(b)}"
+            for name, a, b in (("Onderhoud sportvelden", "15.000", "25.000"), ("Groenbeheer", "10.000", "12.000"))
+        )
+        text = DECISIONS + (
+            "5.a Budgetoverheveling\n\nBesluit:\n"
+            f"1. De raad voor te stellen de volgende budgetten over te hevelen:\nOnderdeel 2024 2025\n{rows}\n"
+        )
+        got = [(i.fields.amount_eur, i.fields.period) for i in _funding(text)]
+        assert got == [(15_000, "2024"), (25_000, "2025"), (10_000, "2024"), (12_000, "2025")], cell
+    # a header with another number of years than the row has cells says nothing about the columns
+    from assistant.extract.context import column_year
+
+    text = "Onderdeel 2024 2025 2026\nGroenbeheer € 10.000 € 12.000\n"
+    assert column_year(text, text.index("12.000")) is None
+    two = "Onderdeel 2024 2025\nGroenbeheer € 10.000 € 12.000"
+    assert [column_year(two, two.index(v)) for v in ("10.000", "12.000")] == ["2024", "2025"]
+    assert column_year("Groenbeheer € 10.000\n", 14) is None  # one cell: no columns
+
+
 def test_a_raise_from_x_to_y_is_one_item_at_the_new_amount():
     (it,) = _funding("Het subsidiebudget wordt verhoogd van € 100.000 naar € 150.000.")
     assert it.fields.amount_eur == 150_000 and "€ 100.000" in it.quote
