@@ -97,7 +97,9 @@ _AMOUNT_POST = re.compile(
     re.IGNORECASE,
 )
 _FROM = re.compile(r"\bvan\s*$", re.I)
-_ARROW = re.compile(r"\s*(?:→|->|=>|naar)\s*")
+# between the old and the new amount of a change: the arrow or "naar", perhaps after the old
+# amount's year or unit ("van € 2 miljoen in 2024 naar € 4 miljoen in 2026")
+_ARROW = re.compile(r"\s*(?:(?:in|over)\s+(?:19|20)\d{2}\s+|per\s+jaar\s+)?(?:→|->|=>|naar)\s*", re.I)
 _TABLE_UNIT = re.compile(
     r"(?:x|×)\s*(?:€\s*)?(1\.000|1000|1\.000\.000|1 mln|mln|miljoen|duizend)", re.IGNORECASE
 )
@@ -161,7 +163,8 @@ def find_amounts(text: str, start: int = 0, end: int | None = None, multiplier: 
             found.append(Amount(s, e, value, text[s:e]))
             taken.append((s, e))
     found.sort(key=lambda x: x.start)
-    # "€ 47.500 → € 72.500", "van € 47.500 naar € 72.500": one change, valued at its new amount
+    # "€ 47.500 → € 72.500", "van € 47.500 naar € 72.500", "van € 2 mln in 2024 naar € 4 mln": one
+    # change, valued at its new amount
     merged: list[Amount] = []
     for am in found:
         if merged:

@@ -58,6 +58,11 @@ def test_a_table_with_a_year_per_column_gives_each_cell_its_columns_year():
 def test_a_raise_from_x_to_y_is_one_item_at_the_new_amount():
     (it,) = _funding("Het subsidiebudget wordt verhoogd van € 100.000 naar € 150.000.")
     assert it.fields.amount_eur == 150_000 and "€ 100.000" in it.quote
+    # each amount with its own year: one change, at the new amount and its year
+    (it,) = _funding("De jaarlijkse bijdrage stijgt van € 2 miljoen in 2024 naar € 4 miljoen in 2026.")
+    assert (it.fields.amount_eur, it.fields.period, it.fields.recurrence) == (4_000_000, "2026", "per year")
+    # two amounts that are not a change stay two
+    assert len(_funding("In 2024 gaat € 2 miljoen naar gemeenten en € 4 miljoen naar provincies.")) == 2
 
 
 def test_a_restated_commitment_is_found_at_each_occurrence():
