@@ -95,8 +95,10 @@ def _answer_to_text(answer: Answer, *, page_labels: dict[str, tuple[str, ...]] |
 
 
 def confidence_text(c: float) -> str:
-    """"72%": the calibrated chance that the answer is right, in whole percents (never 0% or 100%)."""
-    return f"{min(99, max(1, round(100 * c)))}%"
+    """"72%": the calibrated chance that the answer is right, in whole percents (never 0% or 100%);
+    below one in two the reader is asked to check the source."""
+    text = f"{min(99, max(1, round(100 * c)))}%"
+    return text + (" — onzeker, controleer de bron / uncertain, check the source" if c < 0.5 else "")
 
 
 def _dedupe(marks: str) -> str:

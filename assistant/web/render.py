@@ -146,8 +146,8 @@ def answer_markdown(assistant: Any, answer: Answer, turn: int) -> str:
         from assistant.render import confidence_text
 
         lines.append(
-            f"\n_zekerheid / confidence: {confidence_text(answer.confidence)} "
-            "(kans dat het antwoord klopt / chance the answer is right)_"
+            "\n_zekerheid (kans dat het antwoord klopt) / confidence (chance the answer is right): "
+            f"{md_text(confidence_text(answer.confidence))}_"
         )
     if answer.mode and answer.mode != "extractive":
         lines.append(f"\n_modus / mode: {md_text(answer.mode)}_")

@@ -21,3 +21,13 @@ def test_terminal_escapes_in_a_document_or_an_answer_are_shown_as_spaces():
         out = answer_to_text(a)
         assert not any(ord(ch) < 32 and ch != "\n" or 0x7F <= ord(ch) <= 0x9F or ch == "\u202e" for ch in out), repr(out)
         assert "rood" in out and "vijf dagen" in out
+
+
+def test_the_confidence_is_shown_in_whole_percents_and_an_unsure_answer_asks_for_a_check():
+    from assistant.render import confidence_text
+
+    assert confidence_text(0.724) == "72%"
+    assert confidence_text(0.9999) == "99%" and confidence_text(0.97).endswith("%")
+    unsure = confidence_text(0.31)
+    assert unsure.startswith("31%") and "controleer de bron" in unsure and "check the source" in unsure
+    assert confidence_text(0.0).startswith("1%")
