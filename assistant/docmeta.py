@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.types import Document
+from assistant.types import Document, per_document
 
 # (kind, pattern over the title and the opening of the text): the first that matches names the kind
 KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -49,17 +49,10 @@ class DocMeta:
         return {"kind": self.kind, "authors": list(self.authors), "subject": self.subject}
 
 
-_CACHE: dict[str, DocMeta] = {}
-
-
+@per_document(50000)
 def describe(doc: Document) -> DocMeta:
     """The kind, authors and subject of ``doc`` (cached by its SHA-256)."""
-    got = _CACHE.get(doc.sha256)
-    if got is None:
-        if len(_CACHE) > 50000:
-            _CACHE.clear()
-        got = _CACHE[doc.sha256] = _describe(doc.title, doc.text[:OPENING])
-    return got
+    return _describe(doc.title, doc.text[:OPENING])
 
 
 def _describe(title: str, opening: str) -> DocMeta:

@@ -8,8 +8,34 @@ Span is only ever made by slicing it (``Document.span``), so a quote and its off
 from __future__ import annotations
 
 import bisect
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def per_document(limit: int) -> Callable[[Callable[[Any], _T]], Callable[[Any], _T]]:
+    """Cache a function of one document by the document's SHA-256 (a document's bytes fix its
+    text): at most ``limit`` documents, then the cache starts over."""
+
+    def wrap(fn: Callable[[Any], _T]) -> Callable[[Any], _T]:
+        cache: dict[str, _T] = {}
+
+        @functools.wraps(fn)
+        def cached(doc: Any) -> _T:
+            got = cache.get(doc.sha256)
+            if got is None:
+                if len(cache) >= limit:
+                    cache.clear()
+                got = cache[doc.sha256] = fn(doc)
+            return got
+
+        cached.cache_clear = cache.clear  # type: ignore[attr-defined]
+        return cached
+
+    return wrap
 
 
 @dataclass(frozen=True, slots=True)

@@ -305,8 +305,7 @@ def choose_settings(
     for w in WINDOWS:
         vals = []
         for r in EXTRA_RATIOS:
-            o = outcomes(examples, probs, best_t, r, w)
-            vals.append((o["correct"] or 0) + (o["citation_precision"] or 0))
+            vals.append(_criterion(per_question(examples, probs, best_t, r, w)))
         for i, r in enumerate(EXTRA_RATIOS):
             near = vals[max(0, i - 1) : i + 2]
             val = sum(near) / len(near)

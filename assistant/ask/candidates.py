@@ -18,7 +18,7 @@ from assistant.ask.roles import roles as sentence_roles
 from assistant.lang.analyzer import WORD, stems
 from assistant.lang.facts import stated_kinds
 from assistant.text import sentence_spans
-from assistant.types import Document, Passage
+from assistant.types import Document, Passage, per_document
 
 _MARKER_CHARS = " \t–•-·▪●◦*"
 _LIST_START = re.compile(r"\s*(?:[–•\-·▪●◦*]\s|\(?\d{1,2}[.)]\s|\(?[a-z][.)]\s)")
@@ -130,16 +130,9 @@ def stem_set(text: str) -> frozenset[str]:
     return frozenset(stems(text))
 
 
-_HEADINGS: dict[str, dict[int, str]] = {}
-
-
+@per_document(5000)
 def _headings(doc: Document) -> dict[int, str]:
-    h = _HEADINGS.get(doc.sha256)
-    if h is None:
-        if len(_HEADINGS) > 5000:
-            _HEADINGS.clear()
-        h = _HEADINGS[doc.sha256] = dict(doc.headings)
-    return h
+    return dict(doc.headings)
 
 
 def following(doc: Document, end: int, limit: int = 12, max_chars: int = 3000) -> list[tuple[int, int]]:

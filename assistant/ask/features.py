@@ -22,6 +22,7 @@ from assistant.ask.roles import ROLES
 from assistant.lang.analyzer import WORD, match
 from assistant.lang.facts import KINDS
 from assistant.lang.lexicon import NUMBER_WORDS
+from assistant.types import per_document
 
 _ROLE_FEATURES = tuple(f"role_{r}" for r in ROLES)
 _KIND_FEATURES = tuple(f"match_{k}" for k in KINDS)
@@ -133,17 +134,10 @@ def _names_missing(names: tuple[str, ...], have: frozenset[str]) -> float:
     return sum(1 for n in names if match(n, have) < 0.7) / len(names)
 
 
-_DOC_STEMS: dict[str, frozenset[str]] = {}
-
-
+@per_document(20000)
 def document_stems(doc: Any) -> frozenset[str]:
     """Every stem of a document (cached by its SHA-256)."""
-    got = _DOC_STEMS.get(doc.sha256)
-    if got is None:
-        if len(_DOC_STEMS) > 20000:
-            _DOC_STEMS.clear()
-        got = _DOC_STEMS[doc.sha256] = frozenset(stem_set(doc.text))
-    return got
+    return frozenset(stem_set(doc.text))
 
 
 def coverage(q: Query, have: frozenset[str], idf: dict[str, float], total: float) -> float:

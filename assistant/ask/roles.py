@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.types import Document
+from assistant.types import Document, per_document
 
 ROLES = (
     "heading",  # a recorded heading, or a line of fewer than five words without a full stop
@@ -81,17 +81,10 @@ def roles(doc: Document, start: int, end: int, headings: dict[int, str] | None =
 
 
 _ANSWERS = re.compile(r"^\s*(Antwoord|Answer)\s+\d+", re.M)
-_HAS_ANSWERS: dict[str, bool] = {}
-
-
+@per_document(20000)
 def _has_answers(doc: Document) -> bool:
     """Kamervragen and their like: the document answers numbered questions ("Antwoord 2")."""
-    got = _HAS_ANSWERS.get(doc.sha256)
-    if got is None:
-        if len(_HAS_ANSWERS) > 20000:
-            _HAS_ANSWERS.clear()
-        got = _HAS_ANSWERS[doc.sha256] = bool(_ANSWERS.search(doc.text))
-    return got
+    return bool(_ANSWERS.search(doc.text))
 
 
 def _block(text: str, start: int) -> str:

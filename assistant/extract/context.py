@@ -460,18 +460,15 @@ class Candidate:
     actor: str | None
 
 
-# a table cell that is money: "€ 15.000", "15.000", "1.250,50" (thousands grouped or two decimals)
-_MONEY_CELL = re.compile(r"(?:€\s*)?[-−]?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|€\s*[-−]?\d+(?:,\d{1,2})?|[-−]?\d+,\d{2}\b")
 # a table's header line that ends in two or more years: "Onderdeel 2024 2025", "2025 2026 2027"
 _YEARS_HEADER = re.compile(r"[^\d\n]*?((?:(?:19|20)\d{2}[ \t]+)+(?:19|20)\d{2})[ \t]*")
 
 
-def money_cells(text: str, pos: int) -> list[tuple[int, int]]:
-    """The money cells of the line holding ``pos`` (absolute offsets)."""
+def money_cells(text: str, pos: int) -> list[nz.Amount]:
+    """The money cells of the line holding ``pos``."""
     ls = text.rfind("\n", 0, pos) + 1
     le = text.find("\n", pos)
-    le = len(text) if le < 0 else le
-    return [(m.start(), m.end()) for m in _MONEY_CELL.finditer(text, ls, le)]
+    return nz.find_money_cells(text, ls, len(text) if le < 0 else le)
 
 
 def column_year(text: str, pos: int, max_lines: int = 8) -> str | None:
@@ -479,7 +476,7 @@ def column_year(text: str, pos: int, max_lines: int = 8) -> str | None:
     one year per money cell of the row ("Onderdeel 2024 2025" over "Groenbeheer 10.000 12.000");
     None when the row has fewer than two cells or no such header lies within ``max_lines``."""
     cells = money_cells(text, pos)
-    idx = next((i for i, (a, b) in enumerate(cells) if a <= pos < b), None)
+    idx = next((i for i, c in enumerate(cells) if c.start <= pos < c.end), None)
     if idx is None or len(cells) < 2:
         return None
     end = text.rfind("\n", 0, pos)

@@ -64,10 +64,7 @@ def _row_amounts(text: str, s: int, e: int) -> list[nz.Amount]:
     out = []
     for r in rows:  # a table with a year per column: every cell of the row, not only the last
         if column_year(text, r.start) is not None:
-            for a, b in money_cells(text, r.start)[:-1]:
-                v = nz.parse_number(text[a:b].lstrip("€ ").replace("−", "-").lstrip("-"))
-                if v is not None:
-                    out.append(nz.Amount(a, b, -v if text[a:b].lstrip("€ ").startswith(("-", "−")) else v, text[a:b]))
+            out.extend(money_cells(text, r.start)[:-1])
         out.append(r)
     return out
 

@@ -192,6 +192,31 @@ _ROW_FIGURE = re.compile(
 )
 
 
+# a table cell that is money: "€ 15.000", "15.000", "1.250,50" (thousands grouped or two decimals)
+_MONEY_CELL = re.compile(
+    r"€\s*(?P<eur>[-−]?\d+(?:\.\d{3})*(?:,\d{1,2})?)|(?P<bare>[-−]?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|[-−]?\d+,\d{2}\b)"
+)
+
+
+def _signed(num: str) -> float | None:
+    """The value of a table figure, a leading minus sign included ("−1.250" → -1250)."""
+    num = num.strip().replace("−", "-")
+    v = parse_number(num.lstrip("-"))
+    return None if v is None else (-v if num.startswith("-") else v)
+
+
+def find_money_cells(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
+    """The money cells in ``text[start:end]`` (absolute offsets, a cell's euro sign included), with
+    or without a euro sign: figures written as amounts (thousands grouped or two decimals)."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _MONEY_CELL.finditer(text, start, end):
+        v = _signed(m.group("eur") or m.group("bare"))
+        if v is not None:
+            out.append(Amount(m.start(), m.end(), v, m.group()))
+    return out
+
+
 def find_row_figures(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
     """Figures that end a labelled table line in ``text[start:end]`` and carry no currency mark
     (absolute offsets): read as euros only where the caller knows the table is about money.
@@ -201,10 +226,7 @@ def find_row_figures(text: str, start: int = 0, end: int | None = None) -> list[
     end = len(text) if end is None else end
     out = []
     for m in _ROW_FIGURE.finditer(text, start, end):
-        v = parse_number(m.group("num").replace("−", "-").lstrip("-"))
-        if v is None:
-            continue
-        if m.group("num").lstrip().startswith(("-", "−")):
-            v = -v
-        out.append(Amount(m.start("num"), m.end("num"), v, m.group("num")))
+        v = _signed(m.group("num"))
+        if v is not None:
+            out.append(Amount(m.start("num"), m.end("num"), v, m.group("num")))
     return out

@@ -26,3 +26,12 @@ def test_row_figures_are_amount_shaped_figures_ending_a_labelled_line():
 
 def test_parse_number_reads_words_and_dutch_figures():
     assert parse_number("vijfentwintig") == 25 and parse_number("2.051.168,00") == 2_051_168
+
+
+def test_money_cells_with_and_without_euro_signs_and_their_signs():
+    from assistant.lang.numbers import find_money_cells
+
+    text = "Groenbeheer € 10.000 € 12.000 −2.500,50 € 0 12,50 in 2024, artikel 7"
+    got = [(a.text, a.value) for a in find_money_cells(text)]
+    assert got == [("€ 10.000", 10_000), ("€ 12.000", 12_000), ("−2.500,50", -2_500.5), ("€ 0", 0), ("12,50", 12.5)]
+    assert all(text[a.start : a.end] == a.text for a in find_money_cells(text))
