@@ -299,6 +299,13 @@ def fit_cmd(
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds, grouped by document.")] = 5,
     c_reg: Annotated[float, typer.Option("--C", help="Inverse regularisation strength of the logistic model.")] = 1.0,
     max_wrongful: Annotated[float, typer.Option("--max-wrongful", help="Highest share of wrongful declines allowed.")] = 0.05,
+    extra_ratio: Annotated[
+        float | None,
+        typer.Option("--extra-ratio", help="Hold the extra-sentence ratio at this value instead of choosing it."),
+    ] = None,
+    window: Annotated[
+        str | None, typer.Option("--window", help="Hold the quoted window at BEFORE,AFTER sentences (e.g. 1,1).")
+    ] = None,
     as_json: JsonOpt = False,
     config: ConfigOpt = None,
 ) -> None:
@@ -314,11 +321,22 @@ def fit_cmd(
         if not Path(folder).is_dir():
             raise typer.BadParameter(f"gold folder {folder} does not exist / bestaat niet")
         golds.append((name, Path(folder)))
+    held_window = None
+    if window is not None:
+        try:
+            before, after = (int(v) for v in window.split(","))
+        except ValueError:
+            raise typer.BadParameter(f"--window {window}: expected BEFORE,AFTER such as 1,1 / verwacht bijv. 1,1") from None
+        held_window = (before, after)
     settings = _settings(config, index_dir=index)
     assistant = prepare_index(settings, corpus or None, index_given=index is not None or "BRONWIJS_INDEX" in os.environ)
     from assistant.ask.scorer import MODEL_FILE
 
     command = "bronwijs fit " + " ".join(f"--gold {n}={p}" for n, p in golds) + "".join(f" --corpus {c}" for c in corpus or [])
+    if extra_ratio is not None:
+        command += f" --extra-ratio {extra_ratio:g}"
+    if held_window is not None:
+        command += f" --window {held_window[0]},{held_window[1]}"
     result = fit(
         golds,
         assistant.index,
@@ -329,6 +347,8 @@ def fit_cmd(
         max_wrongful=max_wrongful,
         command=command,
         passages=settings.answer_passages,
+        extra_ratio=extra_ratio,
+        window=held_window,
     )
     if as_json:
         sys.stdout.write(main_json(result) + "\n")

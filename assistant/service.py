@@ -279,8 +279,6 @@ class Assistant:
         confidence = pipeline.scorer.confidence(decision.confidence) if decision.candidates else None
         mode, notice = "extractive", ""
         text, declined, citations = composed.text, composed.declined, composed.citations
-        if declined:
-            text = decline_text(lang)
         if self.settings.llm:
             if chat is None:
                 mode, notice = "extractive-fallback", f"taalmodel niet beschikbaar / LLM unavailable: {self._chat_error}"

@@ -234,12 +234,15 @@ def calibrate(
 ) -> tuple[tuple[float, float], dict[str, Any]]:
     """The chance that an answer is right (by its answer keys; an unanswerable question's answer is
     never right) as a logistic function of its best sentence's out-of-fold probability (Platt
-    scaling), with its document-grouped cross-validated Brier score and reliability table."""
+    scaling), with its document-grouped cross-validated Brier score and reliability table. Fitted
+    on the answers given: a question declined whatever the threshold (a name no document uses, a
+    kind of fact the best passage does not state) shows no confidence."""
     from sklearn.model_selection import GroupKFold
 
     rows = per_question(examples, probs, 0.0, ratio, window)
-    p, y = rows[:, 5], rows[:, 2]
-    groups = np.array([e.group for e in examples])
+    given = rows[:, 1] == 0  # the answers given at all (a confidence is shown for these only)
+    p, y = rows[given, 5], rows[given, 2]
+    groups = np.array([e.group for e in examples])[given]
     held = np.zeros(len(y))
     for tr, te in GroupKFold(n_splits=min(folds, len(set(groups)))).split(p, y, groups):
         a, b = _platt(p[tr], y[tr])
@@ -252,6 +255,7 @@ def calibrate(
                           "mean_confidence": round(float(held[m].mean()), 3), "right": round(float(y[m].mean()), 3)})
     report = {
         "target": "answer right by its answer keys (unanswerable: never)",
+        "answers": int(given.sum()),  # the answers given (not declined) at threshold 0
         "brier_raw": round(float(np.mean((p - y) ** 2)), 4),
         "brier_calibrated": round(float(np.mean((held - y) ** 2)), 4),
         "reliability": table,
@@ -284,34 +288,57 @@ def outcomes(
     }
 
 
-def choose_settings(
-    examples: Sequence[Example], probs: Sequence[np.ndarray], max_wrongful: float
-) -> tuple[float, float, tuple[int, int], list[dict[str, Any]]]:
-    """The decline threshold (most correct declines, wrongful ≤ max), then the extra ratio and the
-    quoted window (the best sum of answer correctness and citation precision, smoothed over
-    neighbouring ratios)."""
-    sweep = []
-    best_t, best_key = float(THRESHOLDS[0]), (-1.0, -1.0)
+def _threshold(
+    examples: Sequence[Example],
+    probs: Sequence[np.ndarray],
+    ratio: float,
+    window: tuple[int, int],
+    max_wrongful: float,
+) -> tuple[float, np.ndarray]:
+    """The decline threshold with the most correct declines (then the most correct answers) whose
+    wrongful declines stay within ``max_wrongful``, and its per-question rows. Wrongful declines only
+    grow with the threshold, so the scan stops at the first threshold beyond the limit."""
+    best_t, best_rows, best_key = float(THRESHOLDS[0]), None, (-1.0, -1.0)
     for t in THRESHOLDS:
-        o = outcomes(examples, probs, float(t), 1.01)
-        sweep.append({"threshold": float(t), **o})
-        if (o["wrongful_declines"] or 0) <= max_wrongful:
-            key = (o["correct_declines"] or 0.0, o["correct"] or 0.0)
-            if key > best_key:
-                best_t, best_key = float(t), key
-    # the criterion is flat within a question or two across ratios: each ratio is judged by its mean
-    # with its neighbours on the grid, so that one lucky question does not pick the setting
-    best_r, best_w, best_val = 1.01, (0, 0), -1.0
-    for w in WINDOWS:
-        vals = []
-        for r in EXTRA_RATIOS:
-            vals.append(_criterion(per_question(examples, probs, best_t, r, w)))
-        for i, r in enumerate(EXTRA_RATIOS):
+        rows = per_question(examples, probs, float(t), ratio, window)
+        ans, una = rows[rows[:, 0] == 1], rows[rows[:, 0] == 0]
+        if best_rows is not None and len(ans) and ans[:, 1].mean() > max_wrongful + 1e-9:
+            break
+        key = (float(una[:, 1].mean()) if len(una) else 0.0, float(ans[:, 2].mean()) if len(ans) else 0.0)
+        if best_rows is None or key > best_key:
+            best_t, best_rows, best_key = float(t), rows, key
+    assert best_rows is not None
+    return best_t, best_rows
+
+
+def choose_settings(
+    examples: Sequence[Example],
+    probs: Sequence[np.ndarray],
+    max_wrongful: float,
+    *,
+    ratio: float | None = None,
+    window: tuple[int, int] | None = None,
+) -> tuple[float, float, tuple[int, int], list[dict[str, Any]]]:
+    """The quoted window and the extra-sentence ratio with the best sum of answer correctness and
+    citation precision, each judged at its own decline threshold (the most correct declines with
+    wrongful declines within ``max_wrongful``), smoothed over neighbouring ratios. A ``ratio`` or
+    ``window`` given is held, not chosen."""
+    sweep = []
+    ratios = EXTRA_RATIOS if ratio is None else (ratio,)
+    best = (-1.0, float(THRESHOLDS[0]), ratios[-1], window or (0, 0))
+    for w in WINDOWS if window is None else (window,):
+        found = [_threshold(examples, probs, r, w, max_wrongful) for r in ratios]
+        vals = [_criterion(rows) for _, rows in found]
+        for i, (r, (t, rows)) in enumerate(zip(ratios, found, strict=True)):
+            sweep.append({"window": list(w), "ratio": r, "threshold": t, "criterion": round(vals[i], 4)})
+            # the criterion is flat within a question or two across ratios: each ratio is judged by
+            # its mean with its neighbours on the grid, so that one lucky question does not pick it
             near = vals[max(0, i - 1) : i + 2]
             val = sum(near) / len(near)
-            if val > best_val + 1e-9:
-                best_r, best_w, best_val = r, w, val
-    return best_t, best_r, best_w, sweep
+            if val > best[0] + 1e-9:
+                best = (val, t, r, w)
+    _, t, r, w = best
+    return t, r, w, sweep
 
 
 def _top1(examples: Sequence[Example], probs: Sequence[np.ndarray]) -> float | None:
@@ -368,14 +395,17 @@ def fit(
     command: str = "",
     passages: int = 12,
     progress: Any = None,
+    extra_ratio: float | None = None,
+    window: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
-    """Build examples, cross-validate, choose the settings, refit on all, write the model file."""
+    """Build examples, cross-validate, choose the settings (holding ``extra_ratio`` and ``window``
+    when given), refit on all, write the model file."""
     t0 = time.perf_counter()
     examples = build_examples(golds, index, retriever, passages=passages, progress=progress)
     if not examples:
         raise ValueError("no gold question could be scored: are the gold sets' documents indexed?")
     probs = cross_validate(examples, folds, c_reg)
-    threshold, ratio, window, sweep = choose_settings(examples, probs, max_wrongful)
+    threshold, ratio, window, sweep = choose_settings(examples, probs, max_wrongful, ratio=extra_ratio, window=window)
     cv = {"all": outcomes(examples, probs, threshold, ratio, window)}
     for name, _ in golds:
         idx = [i for i, e in enumerate(examples) if e.gold == name]

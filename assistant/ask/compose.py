@@ -15,6 +15,7 @@ from assistant.ask.candidates import Candidate, following
 from assistant.ask.query import Query
 from assistant.ask.roles import roles as sentence_roles
 from assistant.cite import cite_exact
+from assistant.lang.facts import stated_kinds
 from assistant.text import sentence_spans
 from assistant.types import Citation, Document
 
@@ -24,8 +25,26 @@ NEVER_ANSWERS = frozenset({"member_question", "heading", "running_header"})
 MAX_LIST_ITEMS = 10
 
 
-def decline_text(lang: str) -> str:
-    return DECLINE_EN if lang == "en" else DECLINE_NL
+# what a declined answer names when the best passage found lacks the kind of fact asked
+_UNSTATED = {
+    "amount": ("bedrag", "amount"),
+    "percent": ("percentage", "percentage"),
+    "duration": ("termijn of duur", "period or duration"),
+    "frequency": ("frequentie", "frequency"),
+    "date": ("datum", "date"),
+    "count": ("aantal", "number"),
+}
+
+
+def decline_text(lang: str, unstated: Sequence[str] = ()) -> str:
+    """The decline; when the best passage found lacked the kind of fact asked, it says which."""
+    en = lang == "en"
+    names = [_UNSTATED[k][en] for k in unstated if k in _UNSTATED]
+    if not names:
+        return DECLINE_EN if en else DECLINE_NL
+    if en:
+        return f"{DECLINE_EN[:-1]}: the passages found state no {' or '.join(names)}."
+    return f"{DECLINE_NL[:-1]}: de gevonden passages noemen geen {' of '.join(names)}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +69,7 @@ class Decision:
     chosen: list[Piece] = field(default_factory=list)
     confidence: float = 0.0
     declined: bool = True
+    unstated: tuple[str, ...] = ()  # kinds of fact asked that the best piece does not state (declined)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +125,11 @@ def choose(
         pieces.append(_continued(c, q))
     if window != (0, 0):
         pieces = _merged([widened(p, *window) for p in pieces])
+    # an answer to "hoeveel geld ...?" must state an amount: the best piece (with its quoted
+    # context) states every kind of fact asked, or there is no answer
+    d.unstated = q.unstated(stated_kinds(pieces[0].text))
+    if d.unstated:
+        return d
     d.chosen, d.declined = pieces, False
     return d
 
@@ -165,6 +190,6 @@ def widened(piece: Piece, before: int, after: int) -> Piece:
 
 def compose(d: Decision) -> Composed:
     if d.declined or not d.chosen:
-        return Composed(decline_text(d.query.lang), True, (), d.confidence)
+        return Composed(decline_text(d.query.lang, d.unstated), True, (), d.confidence)
     cites = tuple(cite_exact(p.start, p.end, p.doc) for p in d.chosen)
     return Composed(" ".join(p.text for p in d.chosen), False, cites, d.confidence)

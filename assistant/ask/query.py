@@ -39,14 +39,16 @@ class Query:
         specific = tuple(k for k in self.kinds if k in FACT_KINDS and k != "count")
         return specific or (("count",) if "count" in self.kinds else ())
 
+    def unstated(self, kinds: frozenset[str]) -> tuple[str, ...]:
+        """The kinds of fact asked that a sentence stating ``kinds`` leaves out. "Hoeveel" asks for
+        a quantity, which an amount or a share states as well as a count."""
+        return tuple(
+            k for k in self.facts if not (k in kinds or (k == "count" and kinds & {"amount", "percent", "duration"}))
+        )
+
     def answered_by(self, kinds: frozenset[str]) -> bool:
-        """Does a sentence stating ``kinds`` state every kind of fact asked? "Hoeveel" asks for a
-        quantity, which an amount or a share states as well as a count."""
-        for k in self.facts:
-            if k in kinds or (k == "count" and kinds & {"amount", "percent", "duration"}):
-                continue
-            return False
-        return True
+        """Does a sentence stating ``kinds`` state every kind of fact asked?"""
+        return not self.unstated(kinds)
 
 
 def content_terms(text: str, kinds: tuple[str, ...] = ()) -> tuple[str, ...]:

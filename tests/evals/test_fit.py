@@ -69,8 +69,21 @@ def test_fit_writes_a_plain_model_with_cross_validated_figures_and_is_determinis
     # the confidence is calibrated on the out-of-fold answers and written with the model
     cal = r1["cv"]["calibration"]
     assert scorer.calibration is not None and d1["calibration"] == d2["calibration"]
-    assert 0.0 <= cal["brier_calibrated"] <= 1.0 and sum(b["answers"] for b in cal["reliability"]) == r1["questions"]
+    assert 0.0 <= cal["brier_calibrated"] <= 1.0 and sum(b["answers"] for b in cal["reliability"]) == cal["answers"] <= r1["questions"]
     assert "Brier" in report(r1)
+
+
+def test_a_held_ratio_and_window_are_kept_and_the_threshold_is_still_chosen(small, tmp_path):
+    gold, assistant = small
+    out = tmp_path / "held.json"
+    r = fit([("kv", gold)], assistant.index, assistant.retriever, out=out, folds=3, extra_ratio=0.7, window=(0, 1))
+    d = json.loads(out.read_text())
+    assert (d["extra_ratio"], d["window"]) == (0.7, [0, 1]) == (r["extra_ratio"], r["window"])
+    assert {(tuple(s["window"]), s["ratio"]) for s in r["sweep"]} == {((0, 1), 0.7)}
+    assert r["decline_threshold"] == r["sweep"][0]["threshold"]
+    # the threshold keeps wrongful declines within the limit whenever a threshold can
+    cv = r["cv"]["kv"]
+    assert cv["wrongful_declines"] <= 0.05 or r["decline_threshold"] == 0.0
 
 
 def test_the_packaged_models_confidence_rises_with_the_probability_and_an_older_file_has_none(tmp_path):
@@ -103,3 +116,12 @@ def test_a_damaged_model_file_is_refused_with_a_clear_message(tmp_path):
     bad.write_text("{not json")
     with pytest.raises(ConfigError, match="not valid JSON"):
         load_scorer(str(bad))
+
+
+def test_the_fit_command_refuses_a_malformed_window_before_any_work(tmp_path):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    r = CliRunner().invoke(app, ["fit", "--gold", f"g={tmp_path}", "--window", "1", "--index", str(tmp_path / "i")])
+    assert r.exit_code == 2 and "BEFORE,AFTER" in r.output

@@ -88,6 +88,16 @@ def test_an_out_of_scope_question_is_declined(assistant):
     assert DECLINE_EN != DECLINE_NL
 
 
+def test_an_answer_must_state_the_kind_of_fact_asked(assistant):
+    # the lists say what the language class costs and where it is housed, never a share of anything
+    a = assistant.ask("Hoeveel procent van het budget van de Internationale Taalklas gaat naar huisvesting?")
+    assert a.declined and not a.citations
+    assert a.answer == "De documenten geven hierop geen antwoord: de gevonden passages noemen geen percentage."
+    a = assistant.ask("Hoeveel kost de huisvesting van de Internationale Taalklas per jaar?")
+    assert not a.declined and "€" in a.answer
+    _exact(a, assistant)
+
+
 _WORDS = st.sampled_from(
     "hoeveel wanneer welke wat waarom wie how much when which college besluit subsidie Wassenaar "
     "provincie regenboog minister 2024 2025 juli december euro taalklas wethouder raad vragen".split()

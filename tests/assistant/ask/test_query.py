@@ -47,3 +47,16 @@ def test_a_quoted_sentence_is_widened_within_its_paragraph_only():
     assert wide.text == "Eerste zin. Tweede zin met het feit. Derde zin."
     last = text.index("Derde")
     assert widened(Piece(doc, last, last + len("Derde zin.")), 0, 1).end == last + len("Derde zin.")
+
+
+def test_the_kinds_of_fact_a_sentence_leaves_unstated():
+    q = build_query("Hoeveel geld krijgt de bibliotheek in 2026?")
+    assert q.facts == ("amount",)
+    assert q.unstated(frozenset({"date"})) == ("amount",) and not q.answered_by(frozenset({"date"}))
+    assert q.unstated(frozenset({"amount", "date"})) == ()
+    # "hoeveel" alone asks a quantity, which a share or an amount states as well as a count
+    q = build_query("Hoeveel leerlingen zitten er in de klas?")
+    assert q.facts == ("count",) and q.unstated(frozenset({"percent"})) == ()
+    assert q.unstated(frozenset({"date"})) == ("count",)
+    # a question asking no fact leaves nothing unstated
+    assert build_query("Waarom stopt de regeling?").unstated(frozenset()) == ()
