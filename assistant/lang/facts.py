@@ -56,7 +56,8 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"krediet|investering|inkomsten|uitgaven|tekort|overschot|lasten|baten)|welk bedrag|welke bedragen|tot welk bedrag|"
         r"hoeveel bedraagt|wat (is|was) (het|de) (tekort|overschot|bedrag|budget|krediet|saldo)|how much (rent|income|revenue)|"
         r"wat kost\w*|hoeveel kost\w*|how much (extra )?(money|funding|does|did|do|is|was|will)|"
-        r"what amount|which amount|what (does|did) .* cost|how much .* cost|bedrag|budget|amount)\b")),
+        r"what (does|did) .* cost|how much .* cost|bedrag|budget|amount(?! of (?!money|funding|euros?\b|subsid|financ|"
+        r"budget|grants?\b)))\b")),
     ("duration", re.compile(
         r"\b(hoe lang|hoe snel|hoeveel tijd|hoeveel (dagen|weken|maanden|jaar|jaren|uur)|welke termijn|binnen (hoeveel|welke)|na (hoeveel|welke) (dagen|weken|maanden|periode|"
         r"tijd)|na welke periode|how long|how quickly|how soon|how fast|within (how|what)|after (how|what) "

@@ -14,6 +14,7 @@ from assistant.lang.facts import NamedDate, asked_kinds, list_size, named_dates,
         ("How much money did the municipality set aside for the youth centre?", "amount"),
         ("Wanneer moet het rapport klaar zijn?", "date"),
         ("Binnen hoeveel dagen moet een plan er zijn?", "duration"),
+        ("Above what amount of stored waste does a company need a permit?", "count"),
         ("Wie ondertekende de brief?", "who"),
         ("Which minister answered the questions?", "who"),
         ("Waarom is de subsidie verlaagd?", "reason"),
@@ -64,3 +65,9 @@ def test_a_named_date_matches_a_document_date():
     assert NamedDate(2023, 12).matches("2023-12-12") == 2
     assert NamedDate(2023).matches("2023-05-01") == 1
     assert NamedDate(2023).matches(None) == 0
+
+
+def test_an_amount_of_something_else_than_money_is_not_a_sum_of_money():
+    assert "amount" not in asked_kinds("Above what amount of stored waste does a company need a permit?")
+    assert "amount" in asked_kinds("What amount of funding does the province give?")
+    assert "amount" in asked_kinds("Which amount did the council set aside?")
