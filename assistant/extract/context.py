@@ -35,6 +35,8 @@ _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 # an agenda item's number and title just before its "Besluit:" ("10.1 Ophoging subsidiebudget 2023")
 _ITEM_NUMBER = re.compile(r"(?<![\w.,])\d{1,2}(?:\.[0-9a-z]{1,2}){1,3}\.?\s+(?=[A-Z])")
+# a plainly numbered agenda item at the start of a line: "3. Parkeerregulering", "Agendapunt 4 Begroting"
+_PLAIN_ITEM = re.compile(r"[ \t]*(?:(?:agenda)?punt[ \t]+)?\d{1,2}[.)]?[ \t]+(?=[A-Z])", re.I)
 # the labels of written questions and their answers at the start of a line: "Vraag 3", "Antwoord 3"
 # ("Vraag 3, 4 en 5 Deelt u …": a label for several may be glued to the text it labels)
 _QA_LABEL = re.compile(r"(?m)^[ \t]*(?:Vraag|Antwoord)[ \t]+\d{1,3}(?:(?:,|[ \t]+en)[ \t]+\d{1,3})*\b")
@@ -74,13 +76,21 @@ class DocContext:
 
 
 def _decision_items(text: str) -> dict[int, str]:
-    """Agenda items of a decision list: the numbered title before each ``Besluit:``."""
+    """Agenda items of a decision list: the numbered title before each ``Besluit:`` ("5.d.1 …"), or,
+    numbered plainly ("3. Parkeerregulering"), the line that holds the label or the line above it."""
     out: dict[int, str] = {}
     for m in _DECISION_LABEL.finditer(text):
         lo = max(0, m.start() - 300)
         last = None
         for n in _ITEM_NUMBER.finditer(text, lo, m.start()):
             last = n
+        if last is None:
+            end = m.start()
+            start = text.rfind("\n", lo, end) + 1 or lo
+            while start > lo and not text[start:end].strip():  # the label starts its line: the title is above
+                end = start - 1
+                start = text.rfind("\n", lo, end) + 1 or lo
+            last = _PLAIN_ITEM.match(text, start, end)
         if last is not None:
             out[last.start()] = " ".join(text[last.start() : m.start()].split())
     return out

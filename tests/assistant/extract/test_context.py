@@ -23,6 +23,22 @@ def test_the_agenda_items_of_a_decision_list_are_its_sections():
     assert ctx.section(text.index("Akkoord"))[2] == "10.1 Ophoging subsidiebudget 2024"
 
 
+def test_plainly_numbered_agenda_items_are_sections_too():
+    text = (
+        "Besluitenlijst B&W 14 mei 2024\n\n1. Subsidieregeling sport 2025\nBesluit: 1. De regeling vast te stellen.\n"
+        "2. Het besluit te publiceren.\n\n3. Parkeerregulering Besluit:\n1. Een bedrag van € 12.500 beschikbaar te "
+        "stellen.\n\nAgendapunt 4 Begroting 2024\n\nBesluit:\n1. Akkoord.\n"
+    )
+    ctx = DocContext.of(Document(doc="b.pdf", sha256="0" * 64, text=text, date="2024-05-14"))
+    assert ctx.decisions
+    assert [t for _, t in ctx.sections] == [
+        "1. Subsidieregeling sport 2025", "3. Parkeerregulering", "Agendapunt 4 Begroting 2024"
+    ]
+    # a decision numbered inside an item is not an item: "2. Het besluit te publiceren." is under item 1
+    assert ctx.section(text.index("publiceren"))[2] == "1. Subsidieregeling sport 2025"
+    assert ctx.section(text.index("Akkoord"))[2] == "Agendapunt 4 Begroting 2024"
+
+
 def test_written_questions_are_sectioned_by_their_labels():
     text = "Vraag 1\n\nBent u bekend met het bericht?\n\nAntwoord 1\n\nJa.\n"
     ctx = DocContext.of(Document(doc="k.pdf", sha256="0" * 64, text=text))
