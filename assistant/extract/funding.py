@@ -26,6 +26,7 @@ from assistant.extract.context import (
     column_year,
     local_clause,
     segments,
+    tabular,
 )
 from assistant.extract.models import FundingFields
 from assistant.types import Document
@@ -215,6 +216,9 @@ _TITLE_YEAR = re.compile(r"(?<![\d./-])\b(?P<y>(?:19|20)\d{2})\b(?![-–/]\d)")
 _SPREAD = re.compile(r"\b(?:\w*krediet\w*|investering\w*|toegekende|verleende|eerder\w*)\b|\bd\.\s?d\.", re.I)
 
 
+_TABLE_LEAD = 400  # characters before a table that say what it is about
+
+
 def _context_period(text: str, ctx: DocContext, s: int, e: int, a: nz.Amount) -> str | None:
     """The period of a one-off amount whose own clause names none, from its context, the most
     specific first: the title of its section (an agenda item or heading), a budget document or
@@ -234,6 +238,24 @@ def _context_period(text: str, ctx: DocContext, s: int, e: int, a: nz.Amount) ->
             return m.group("y")
     if ctx.decisions and ctx.ref_exact and not _SPREAD.search(text, s, e):
         return str(ctx.ref.year)
+    if tabular(text[s:e]):
+        return _lead_year(text, text.rfind("\n", 0, a.start) + 1)
+    return None
+
+
+def _lead_year(text: str, row: int) -> str | None:
+    """The year of the nearest line above a table row (starting at ``row``) that names one and is
+    no row itself: the table's caption ("Berekening omslagrente 2023") or the sentence that
+    introduces it ("de begroting 2024 als volgt te wijzigen")."""
+    lo = max(0, row - _TABLE_LEAD)
+    for line in reversed(text[lo:row].splitlines()):
+        if nz.find_amounts(line) or nz.find_row_figures(line, plain=True):
+            continue  # another row of the table (its unit, "x € 1.000", is no amount)
+        years = {m.group("y") for m in _TITLE_YEAR.finditer(line)}
+        if len(years) == 1:
+            return years.pop()
+        if years:
+            return None
     return None
 
 

@@ -46,13 +46,14 @@ _NOT_MONEY_ROW = re.compile(
 )
 
 
-def _row_amounts(text: str, s: int, e: int) -> list[nz.Amount]:
-    """Figures without a euro sign that end the rows of a table about money ("Taakveld 6.1 25.000")."""
+def _row_amounts(text: str, s: int, e: int, unit: bool = False) -> list[nz.Amount]:
+    """Figures without a euro sign that end the rows of a table about money ("Taakveld 6.1 25.000";
+    under a stated unit, "Jeugdhulp 250")."""
     if "\n" not in text[s:e]:
         return []  # a table's rows are lines
     rows = [
         r
-        for r in nz.find_row_figures(text, s, e)
+        for r in nz.find_row_figures(text, s, e, plain=unit)
         if not _NOT_MONEY_ROW.search(text, text.rfind("\n", s, r.start) + 1, r.start)
     ]
     if not rows:
@@ -74,8 +75,9 @@ def _amounts(text: str, s: int, e: int, mult: float, unit_from: int) -> list[nz.
     a table about money whose figures carry no euro sign gives its rows' figures."""
     amounts = nz.find_amounts(text, s, e)
     if not amounts:
-        amounts = [
-            nz.Amount(a.start, a.end, round(a.value * mult, 2), a.text) for a in _row_amounts(text, s, e)
+        return [  # scaled by the table's unit
+            nz.Amount(a.start, a.end, round(a.value * mult, 2), a.text)
+            for a in _row_amounts(text, s, e, unit=mult != 1.0)
         ]
     if mult != 1.0 and tabular(text[s:e]):
         scaled = nz.find_amounts(text, s, e, multiplier=mult)

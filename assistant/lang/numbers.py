@@ -191,6 +191,10 @@ _ROW_FIGURE = re.compile(
     re.M,
 )
 
+_ROW_FIGURE_PLAIN = re.compile(
+    r"^(?P<label>[^\n\d€]*[A-Za-z][^\n€]*?)[ \t]+(?P<num>[-−]?(?!(?:19|20)\d\d\b)\d+(?:\.\d{3})*(?:,\d{1,2})?)[ \t]*$",
+    re.M,
+)
 
 # a table cell that is money: "€ 15.000", "15.000", "1.250,50" (thousands grouped or two decimals)
 _MONEY_CELL = re.compile(
@@ -217,15 +221,16 @@ def find_money_cells(text: str, start: int = 0, end: int | None = None) -> list[
     return out
 
 
-def find_row_figures(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
+def find_row_figures(text: str, start: int = 0, end: int | None = None, *, plain: bool = False) -> list[Amount]:
     """Figures that end a labelled table line in ``text[start:end]`` and carry no currency mark
     (absolute offsets): read as euros only where the caller knows the table is about money.
 
     Only figures written as amounts are taken (thousands grouped, or two decimals), so counts,
-    years and article numbers are not."""
+    years and article numbers are not; ``plain`` also takes whole numbers other than years, for a
+    table whose unit is stated ("bedragen x € 1.000": "Jeugdhulp 250")."""
     end = len(text) if end is None else end
     out = []
-    for m in _ROW_FIGURE.finditer(text, start, end):
+    for m in (_ROW_FIGURE_PLAIN if plain else _ROW_FIGURE).finditer(text, start, end):
         v = _signed(m.group("num"))
         if v is not None:
             out.append(Amount(m.start("num"), m.end("num"), v, m.group("num")))

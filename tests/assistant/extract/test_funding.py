@@ -33,6 +33,28 @@ def test_a_table_without_euro_signs_gives_one_item_per_row():
     assert _funding(counts) == []
 
 
+def test_a_table_in_thousands_takes_whole_numbers_and_the_year_of_the_text_above_it():
+    text = (
+        "Raadsvoorstel tweede begrotingswijziging\n\nDe raad besluit de begroting 2024 als volgt te wijzigen.\n\n"
+        "Overzicht budgetoverhevelingen (bedragen x € 1.000)\nJeugdhulp 250\nWmo-voorzieningen 120\n"
+        "Onderhoud wegen -80\nTotaal 290\n"
+    )
+    got = [(i.quote, i.fields.amount_eur, i.fields.period) for i in _funding(text, when=None)]
+    assert got == [
+        ("Jeugdhulp 250", 250_000, "2024"),
+        ("Wmo-voorzieningen 120", 120_000, "2024"),
+        ("Onderhoud wegen -80", -80_000, "2024"),
+    ]
+    # without a stated unit, whole numbers in a table are not amounts; a year ending a row is no figure
+    assert _funding(text.replace(" (bedragen x € 1.000)", ""), when=None) == []
+    assert [i.quote for i in _funding(text.replace("Jeugdhulp 250", "Jeugdhulp 2025"), when=None)] == [
+        "Wmo-voorzieningen 120", "Onderhoud wegen -80"
+    ]
+    # the caption right above a table wins over a year further up
+    caption = "Het resultaat over 2022 was positief.\n\nBerekening rentelasten 2023 (bedragen x € 1.000)\nRentelasten 8.264\n"
+    assert [i.fields.period for i in _funding(caption, when=None)] == ["2023"]
+
+
 def test_a_table_with_a_year_per_column_gives_each_cell_its_columns_year():
     for cell in ("€ {}", "{}"):  # with and without euro signs
         rows = "\n".join(
