@@ -61,12 +61,13 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("duration", re.compile(
         r"\b(hoe lang|hoe snel|hoeveel tijd|hoeveel (dagen|weken|maanden|jaar|jaren|uur)|welke termijn|binnen (hoeveel|welke)|na (hoeveel|welke) (dagen|weken|maanden|periode|"
         r"tijd)|na welke periode|how long|how quickly|how soon|how fast|within (how|what)|after (how|what) "
-        r"(many|long|period)|what (term|period|deadline|time limit))\b")),
+        r"(many|long|period)|what (term|deadline|time limit))\b")),
     ("frequency", re.compile(r"\b(hoe vaak|hoe dikwijls|how often|how many times)\b")),
     ("date", re.compile(
         r"\b(wanneer|sinds wanneer|tot wanneer|per welke datum|op welke datum|welke datum|(op|voor|per) welke dag|"
         r"welke dag|in welk jaar|welk jaar|tot welk jaar|vanaf wanneer|when|by when|until when|since when|what date|"
-        r"which date|which day|what day|which year|what year)\b")),
+        r"which date|which day|what day|which year|what year|(over|for|in|during) (what|which) period|"
+        r"(in|over|gedurende) welke periode)\b")),
     ("count", re.compile(
         r"\b(hoeveel|how many|how much|welk aantal|what number|aantal|hoe (ver|groot|hoog|zwaar|breed|lang is|veel)|"
         r"how (far|big|large|high|heavy)|(above|below) what|boven welke|onder welke|minimaal|maximaal|"
