@@ -8,6 +8,7 @@ date, a title word). How much each is worth is learned (``bronwijs fit``), never
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from assistant.ask.candidates import Candidate, stem_set
 from assistant.ask.query import Query
 from assistant.ask.roles import ROLES
 from assistant.lang.analyzer import WORD, match
-from assistant.lang.facts import KINDS
+from assistant.lang.facts import KINDS, fact_starts
 from assistant.lang.lexicon import NUMBER_WORDS
 from assistant.types import per_document
 
@@ -41,6 +42,7 @@ NAMES: tuple[str, ...] = (
     "novel",  # share of the sentence's stems that the question does not contain
     "typed",  # states every kind of fact asked (1 when no fact kind is asked)
     "counted",  # a number stands right before the word the question counts ("25 leerlingen")
+    "near",  # the asked fact stands close to the question's most specific words: 1 / (1 + words between / 3)
     "wants_fact",  # the question asks for an amount, a date, a share, a duration or a count
     *_KIND_FEATURES,  # asked and stated, one per kind
     *_ROLE_FEATURES,
@@ -127,6 +129,24 @@ def _counted(noun: str, text: str) -> float:
     return 0.0
 
 
+def _near(q: Query, rare: tuple[str, ...], text: str) -> float:
+    """How close a mention of the asked kind of fact stands to one of the question's most specific
+    words in ``text``: 1 / (1 + words between them / 3); 0 when either is absent."""
+    if not q.facts or not rare:
+        return 0.0
+    facts = fact_starts(text, q.facts)
+    if not facts:
+        return 0.0
+    words = list(WORD.finditer(text))
+    at = [i for i, w in enumerate(words) if any(match(t, stem_set(w.group())) >= 0.7 for t in rare)]
+    if not at:
+        return 0.0
+    starts = [w.start() for w in words]
+    fact_at = [max(0, bisect.bisect_right(starts, f) - 1) for f in facts]
+    gap = min(abs(i - j) for i in at for j in fact_at)
+    return 1.0 / (1.0 + gap / 3.0)
+
+
 def _names_missing(names: tuple[str, ...], have: frozenset[str]) -> float:
     """Share of ``names`` that a document never mentions (another ending of the word counts)."""
     if not names:
@@ -204,6 +224,7 @@ def featurize(q: Query, cands: Sequence[Candidate], stats: QueryStats) -> np.nda
             "novel": novel,
             "typed": typed,
             "counted": _counted(q.counted, c.text) if q.counted else 0.0,
+            "near": _near(q, stats.rare, c.text),
             "wants_fact": 1.0 if facts else 0.0,
             **{f"match_{k}": 1.0 if (k in q.kinds and k in c.kinds) else 0.0 for k in KINDS},
             **{f"role_{r}": 1.0 if r in c.roles else 0.0 for r in ROLES},

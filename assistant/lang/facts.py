@@ -137,6 +137,17 @@ _STATES = (
 )
 
 
+def fact_starts(text: str, kinds: tuple[str, ...]) -> list[int]:
+    """Where ``text`` states a fact of one of ``kinds`` (offsets of each mention's start); a count is
+    any number, as the answer to "hoeveel" may be an amount or a share as well."""
+    rxs = dict(_STATES)
+    out: list[int] = []
+    for k in kinds:
+        for rx in ([_NUMBER, _AMOUNT, _PERCENT, _DURATION] if k == "count" else [rxs[k]] if k in rxs else []):
+            out.extend(m.start() for m in rx.finditer(text))
+    return sorted(set(out))
+
+
 def stated_kinds(text: str) -> frozenset[str]:
     """The kinds of fact ``text`` states (a count is a number that is not an amount or a date)."""
     out = {kind for kind, rx in _STATES if rx.search(text)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.ask.compose import Piece, widened
-from assistant.ask.features import _counted
+from assistant.ask.features import _counted, _near
 from assistant.ask.query import build_query, counted_noun, question_names, split_question
 from assistant.types import Document
 
@@ -60,3 +60,13 @@ def test_the_kinds_of_fact_a_sentence_leaves_unstated():
     assert q.unstated(frozenset({"date"})) == ("count",)
     # a question asking no fact leaves nothing unstated
     assert build_query("Waarom stopt de regeling?").unstated(frozenset()) == ()
+
+
+def test_the_asked_fact_near_the_questions_most_specific_words_scores_higher():
+    q = build_query("Hoeveel geld vraagt het college om De Wassenaarse Slag opnieuw in te richten?")
+    far = "Een krediet van € 2.201.250 voor het asfalt, en daarnaast nieuwe inrichtingsmaatregelen op de Slag."
+    near = "Een krediet van € 2.798.750 voor de nieuwe inrichtingsmaatregelen."
+    rare = ("richt",)
+    assert 0.0 < _near(q, rare, far) < _near(q, rare, near) <= 1.0
+    assert _near(q, rare, "De inrichtingsmaatregelen worden uitgevoerd.") == 0.0  # no amount
+    assert _near(build_query("Waarom stopt de regeling?"), ("regel",), near) == 0.0  # no fact asked

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.lang.facts import NamedDate, asked_kinds, list_size, named_dates, stated_kinds
+from assistant.lang.facts import NamedDate, asked_kinds, fact_starts, list_size, named_dates, stated_kinds
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,11 @@ def test_an_amount_of_something_else_than_money_is_not_a_sum_of_money():
     assert "amount" not in asked_kinds("Above what amount of stored waste does a company need a permit?")
     assert "amount" in asked_kinds("What amount of funding does the province give?")
     assert "amount" in asked_kinds("Which amount did the council set aside?")
+
+
+def test_where_a_text_states_a_kind_of_fact():
+    text = "Op 3 juni 2024 is € 5.000 toegekend; 12 aanvragen wachten nog."
+    assert [text[i:i + 7] for i in fact_starts(text, ("amount",))] == ["€ 5.000"]
+    assert text[fact_starts(text, ("date",))[0]:].startswith("3 juni")
+    assert "12 aanvr" in [text[i:i + 8] for i in fact_starts(text, ("count",))]
+    assert fact_starts(text, ("percent",)) == [] and fact_starts(text, ()) == []
