@@ -15,8 +15,8 @@ ROLES = (
     "heading",  # a recorded heading, or a line of fewer than five words without a full stop
     "fragment",  # a line of fewer than ten words without a full stop or a number
     "running_header",  # "Pagina 2 van 4", a line set apart as a running header or footnote
-    "member_question",  # a sentence in a "Vraag N" block of a document with "Antwoord N" blocks
-    "answer_block",  # a sentence in an "Antwoord N" block
+    "member_question",  # a sentence in a "Vraag N" block of a document with "Antwoord N" blocks (or "Vraag:" / "Antwoord:")
+    "answer_block",  # a sentence in an "Antwoord N" (or "Antwoord:") block
     "question_mark",  # ends in a question mark
     "signature",  # the closing lines of a letter: "De Minister van ...", "Hoogachtend"
     "attendance",  # "Aanwezig: ...", "Voorzitter ...", "Afwezig ..."
@@ -26,7 +26,14 @@ ROLES = (
     "title_line",  # the document's title
 )
 
-_BLOCK = re.compile(r"^\s*(Vraag|Vragen|Antwoord|Antwoorden|Question|Answer)\s+\d+(?:\s*(?:,|en|and|t/m|-)\s*\d+)*\b", re.M)
+# the labels of written questions and answers: "Vraag 3" / "Antwoord 3" (Kamervragen), or "Vraag:" /
+# "Antwoord:" (a council's written questions), or a numbered question line ("2. Kan de gemeente …?")
+# followed by "Antwoord:"
+_BLOCK = re.compile(
+    r"^\s*(?:(Vraag|Vragen|Antwoord|Antwoorden|Question|Answer)(?:\s+\d+(?:\s*(?:,|en|and|t/m|-)\s*\d+)*\b|\s*:)"
+    r"|(?P<numbered>\d{1,2}[.)])\s[^\n]*\?[ \t]*$)",
+    re.M,
+)
 _RUNNING = re.compile(r"\b(pagina|page|blz\.?)\s+\d+\s+(van|of)\s+\d+\b|^\s*\d+\s*$", re.I)
 _SIGNATURE = re.compile(
     r"^\s*(hoogachtend|met vriendelijke groet|de (minister|staatssecretaris|burgemeester|secretaris|"
@@ -80,7 +87,7 @@ def roles(doc: Document, start: int, end: int, headings: dict[int, str] | None =
     return frozenset(out)
 
 
-_ANSWERS = re.compile(r"^\s*(Antwoord|Answer)\s+\d+", re.M)
+_ANSWERS = re.compile(r"^\s*(Antwoord|Answer)(\s+\d+|\s*:)", re.M)
 @per_document(20000)
 def _has_answers(doc: Document) -> bool:
     """Kamervragen and their like: the document answers numbered questions ("Antwoord 2")."""
@@ -91,9 +98,11 @@ def _block(text: str, start: int) -> str:
     """The kind of the nearest "Vraag N" / "Antwoord N" marker before ``start`` ("" when none)."""
     last = ""
     lo = max(0, start - 6000)
-    for m in _BLOCK.finditer(text, lo, start + 1):
-        if m.start() <= start:
-            last = m.group(1).casefold()
+    line_end = text.find("\n", start)
+    for m in _BLOCK.finditer(text, lo, len(text) if line_end < 0 else line_end):
+        if m.start() > start:
+            break
+        last = "vraag" if m.group("numbered") else m.group(1).casefold()
     return last
 
 

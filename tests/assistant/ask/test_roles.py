@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from testpaths import load_clean, shared_file
+from testpaths import load_clean, real_file, shared_file
 
 from assistant.ask.roles import roles
 from assistant.text import sentence_spans
@@ -40,3 +40,28 @@ def test_decision_list_attendance_header_and_headings():
     s, e = _sentence(doc, "Een subsidie voor de ITK")
     r = roles(doc, s, e)
     assert "list_item" in r and "heading" not in r and "member_question" not in r
+
+
+def test_a_councils_written_questions_with_unnumbered_answers():
+    # Zaanstad's "kennisgeving": numbered questions, each followed by "Antwoord: …"
+    docs = load_clean(real_file("collegeberichten.json"))
+    (doc,) = [d for d in docs if "Antwoord: Ja dat is mogelijk." in d.text]
+    s, e = _sentence(doc, "Wat zijn de gevolgen van uitstel")
+    assert "member_question" in roles(doc, s, e)
+    for needle in ("Antwoord: Ja dat is mogelijk", "Het is wel wenselijk de uitloop"):
+        s, e = _sentence(doc, needle)
+        r = roles(doc, s, e)
+        assert "answer_block" in r and "member_question" not in r, needle
+    # the same layout written for the test, with "Vraag:" labels
+    from assistant.types import Document
+
+    text = "Schriftelijke vragen\n\nVraag: Hoeveel kost de brug?\n\nAntwoord: De brug kost € 2 miljoen.\n"
+    d = Document(doc="v.txt", sha256="1" * 64, text=text)
+    s, e = _sentence(d, "Hoeveel kost")
+    assert "member_question" in roles(d, s, e)
+    s, e = _sentence(d, "De brug kost")
+    assert "answer_block" in roles(d, s, e)
+    # a numbered question line in a document without answers is no member's question
+    plain = Document(doc="p.txt", sha256="2" * 64, text="Vragen voor het debat:\n1. Wat kost de brug?\n2. Wie betaalt?\n")
+    s, e = _sentence(plain, "Wat kost")
+    assert "member_question" not in roles(plain, s, e)
