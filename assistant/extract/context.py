@@ -40,7 +40,10 @@ _PLAIN_ITEM = re.compile(r"[ \t]*(?:(?:agenda)?punt[ \t]+)?\d{1,2}[.)]?[ \t]+(?=
 # the labels of written questions and their answers at the start of a line: "Vraag 3", "Antwoord 3"
 # ("Vraag 3, 4 en 5 Deelt u …": a label for several may be glued to the text it labels)
 _QA_LABEL = re.compile(r"(?m)^[ \t]*(?:Vraag|Antwoord)[ \t]+\d{1,3}(?:(?:,|[ \t]+en)[ \t]+\d{1,3})*\b")
-_DECISION_LABEL = re.compile(r"\bBesluit\s*:", re.I)
+# "Besluit:" (a B&W list), or "De raad besluit unaniem:" (a council meeting's list)
+_DECISION_LABEL = re.compile(
+    r"\bBesluit\s*:|\b(?:de raad|het college|burgemeester en wethouders)\s+besluit(?:en)?\b[^:\n.]{0,40}:", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,3 +58,18 @@ def test_real_decision_lists_are_recognised_and_letters_are_not():
         assert DocContext.of(d).decisions, d.doc
     for d in shared_docs("train", "*-*-*-*-*.pdf"):
         assert not DocContext.of(d).decisions, d.doc
+
+
+def test_a_council_meetings_list_with_the_raad_besluit_label_is_a_decision_list():
+    (d,) = shared_docs("real", "Besluitenlijst-raadsvergadering-29-juni-2015.pdf")
+    ctx = DocContext.of(d)
+    assert ctx.decisions
+    at = d.text.index("De raad besluit bij acclamatie")
+    assert ctx.section(at)[2] == "6. Voorstel tot herbenoeming lid van de Rekenkamercommissie Den Helder."
+    # the same label written for the test, on the title's line
+    text = "Besluitenlijst raad\n\n7. Verordening parkeren 2025. De raad besluit unaniem: vast te stellen.\n"
+    ctx = DocContext.of(Document(doc="r.txt", sha256="0" * 64, text=text, date="2025-01-20"))
+    assert ctx.decisions and ctx.section(text.index("vast te"))[2] == "7. Verordening parkeren 2025."
+    # a sentence that merely reports what the council decided is no label
+    letter = "Geachte raad,\n\nIn 2023 besloot de raad tot een nieuw beleid. Het college besluit later.\n"
+    assert not DocContext.of(Document(doc="l.txt", sha256="0" * 64, text=letter)).decisions
