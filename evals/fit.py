@@ -329,7 +329,7 @@ def choose_settings(
     for w in WINDOWS if window is None else (window,):
         found = [_threshold(examples, probs, r, w, max_wrongful) for r in ratios]
         vals = [_criterion(rows) for _, rows in found]
-        for i, (r, (t, rows)) in enumerate(zip(ratios, found, strict=True)):
+        for i, (r, (t, _rows)) in enumerate(zip(ratios, found, strict=True)):
             sweep.append({"window": list(w), "ratio": r, "threshold": t, "criterion": round(vals[i], 4)})
             # the criterion is flat within a question or two across ratios: each ratio is judged by
             # its mean with its neighbours on the grid, so that one lucky question does not pick it

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.ask.candidates import Candidate, following
+from assistant.ask.features import counted, mentions
 from assistant.ask.query import Query
 from assistant.ask.roles import roles as sentence_roles
 from assistant.cite import cite_exact
@@ -128,6 +129,10 @@ def choose(
     # an answer to "hoeveel geld ...?" must state an amount: the best piece (with its quoted
     # context) states every kind of fact asked, or there is no answer
     d.unstated = q.unstated(stated_kinds(pieces[0].text))
+    if not d.unstated and q.facts == ("count",) and q.counted and q.lookup_lang != "en":
+        # "hoeveel leerlingen": a number of pupils, or the pupils listed ("wethouder A, wethouder B")
+        if not counted(q.counted, pieces[0].text) and mentions(q.counted, pieces[0].text) < 2:
+            d.unstated = ("count",)
     if d.unstated:
         return d
     d.chosen, d.declined = pieces, False

@@ -119,7 +119,7 @@ def query_stats(q: Query, cands: Sequence[Candidate], index: Any | None) -> Quer
 _NUMBER_WORD = re.compile(r"\d|^(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")$", re.I)
 
 
-def _counted(noun: str, text: str) -> float:
+def counted(noun: str, text: str) -> float:
     """1 when a number stands within three words before a form of ``noun`` ("25 leerlingen",
     "vijf nieuwe jeugdbeschermers"), else 0."""
     words = WORD.findall(text)
@@ -127,6 +127,11 @@ def _counted(noun: str, text: str) -> float:
         if match(noun, stem_set(w)) >= 0.7 and any(_NUMBER_WORD.search(v) for v in words[max(0, i - 3) : i]):
             return 1.0
     return 0.0
+
+
+def mentions(noun: str, text: str) -> int:
+    """How often a form of ``noun`` occurs in ``text``."""
+    return sum(1 for w in WORD.findall(text) if match(noun, stem_set(w)) >= 0.7)
 
 
 def _near(q: Query, rare: tuple[str, ...], text: str) -> float:
@@ -223,7 +228,7 @@ def featurize(q: Query, cands: Sequence[Candidate], stats: QueryStats) -> np.nda
             "names_missing": names_missing,
             "novel": novel,
             "typed": typed,
-            "counted": _counted(q.counted, c.text) if q.counted else 0.0,
+            "counted": counted(q.counted, c.text) if q.counted else 0.0,
             "near": _near(q, stats.rare, c.text),
             "wants_fact": 1.0 if facts else 0.0,
             **{f"match_{k}": 1.0 if (k in q.kinds and k in c.kinds) else 0.0 for k in KINDS},

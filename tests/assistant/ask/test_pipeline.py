@@ -96,6 +96,12 @@ def test_an_answer_must_state_the_kind_of_fact_asked(assistant):
     a = assistant.ask("Hoeveel kost de huisvesting van de Internationale Taalklas per jaar?")
     assert not a.declined and "€" in a.answer
     _exact(a, assistant)
+    # "hoeveel leerlingen" asks a number of pupils: the lists state the class's money and housing only
+    a = assistant.ask("Hoeveel leerlingen volgen de Internationale Taalklas?")
+    assert a.declined and a.answer.endswith("de gevonden passages noemen geen aantal.")
+    # ... but aldermen listed by name answer how many were there
+    a = assistant.ask("Hoeveel wethouders waren aanwezig bij de B&W-vergadering van 9 juli 2024?")
+    assert not a.declined and a.answer.count("wethouder") >= 2
 
 
 _WORDS = st.sampled_from(

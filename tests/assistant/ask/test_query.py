@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assistant.ask.compose import Piece, widened
-from assistant.ask.features import _counted, _near
+from assistant.ask.features import _near, mentions
+from assistant.ask.features import counted as _counted
 from assistant.ask.query import build_query, counted_noun, question_names, split_question
 from assistant.types import Document
 
@@ -70,3 +71,8 @@ def test_the_asked_fact_near_the_questions_most_specific_words_scores_higher():
     assert 0.0 < _near(q, rare, far) < _near(q, rare, near) <= 1.0
     assert _near(q, rare, "De inrichtingsmaatregelen worden uitgevoerd.") == 0.0  # no amount
     assert _near(build_query("Waarom stopt de regeling?"), ("regel",), near) == 0.0  # no fact asked
+
+
+def test_how_often_a_counted_noun_is_mentioned():
+    text = "Aanwezig: wethouder A. de Vries, wethouder B. Jansen en de burgemeester."
+    assert mentions("wethouder", text) == 2 and mentions("leerling", text) == 0
