@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.ask.candidates import Candidate, following
-from assistant.ask.features import counted, mentions
 from assistant.ask.query import Query
 from assistant.ask.roles import roles as sentence_roles
 from assistant.cite import cite_exact
-from assistant.lang.facts import stated_kinds
+from assistant.lang.facts import counted, mentions, stated_kinds
 from assistant.text import sentence_spans
 from assistant.types import Citation, Document
 

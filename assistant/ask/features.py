@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,9 +19,8 @@ import numpy as np
 from assistant.ask.candidates import Candidate, stem_set
 from assistant.ask.query import Query
 from assistant.ask.roles import ROLES
-from assistant.lang.analyzer import WORD, match
-from assistant.lang.facts import KINDS, fact_starts
-from assistant.lang.lexicon import NUMBER_WORDS
+from assistant.lang.analyzer import WORD, match, word_hits
+from assistant.lang.facts import KINDS, counted, fact_starts
 from assistant.types import per_document
 
 _ROLE_FEATURES = tuple(f"role_{r}" for r in ROLES)
@@ -116,24 +114,6 @@ def query_stats(q: Query, cands: Sequence[Candidate], index: Any | None) -> Quer
     )
 
 
-_NUMBER_WORD = re.compile(r"\d|^(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")$", re.I)
-
-
-def counted(noun: str, text: str) -> float:
-    """1 when a number stands within three words before a form of ``noun`` ("25 leerlingen",
-    "vijf nieuwe jeugdbeschermers"), else 0."""
-    words = WORD.findall(text)
-    for i, w in enumerate(words):
-        if match(noun, stem_set(w)) >= 0.7 and any(_NUMBER_WORD.search(v) for v in words[max(0, i - 3) : i]):
-            return 1.0
-    return 0.0
-
-
-def mentions(noun: str, text: str) -> int:
-    """How often a form of ``noun`` occurs in ``text``."""
-    return sum(1 for w in WORD.findall(text) if match(noun, stem_set(w)) >= 0.7)
-
-
 def _near(q: Query, rare: tuple[str, ...], text: str) -> float:
     """How close a mention of the asked kind of fact stands to one of the question's most specific
     words in ``text``: 1 / (1 + words between them / 3); 0 when either is absent."""
@@ -143,7 +123,7 @@ def _near(q: Query, rare: tuple[str, ...], text: str) -> float:
     if not facts:
         return 0.0
     words = list(WORD.finditer(text))
-    at = [i for i, w in enumerate(words) if any(match(t, stem_set(w.group())) >= 0.7 for t in rare)]
+    at = word_hits(rare, [w.group() for w in words])
     if not at:
         return 0.0
     starts = [w.start() for w in words]

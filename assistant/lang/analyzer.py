@@ -115,6 +115,12 @@ _NL_MARKERS = frozenset(
 )
 
 
+def word_hits(terms: tuple[str, ...] | list[str], words: list[str]) -> list[int]:
+    """The indices of ``words`` in which a form of one of the stems ``terms`` stands ("leerlingen"
+    for "leerling"; compound parts count as ``match`` has it)."""
+    return [i for i, w in enumerate(words) if any(match(t, frozenset(stems(w))) >= 0.7 for t in terms)]
+
+
 def detect_language(text: str) -> str:
     """``"en"`` when English function words outnumber Dutch ones, else ``"nl"``."""
     words = [w.casefold() for w in WORD.findall(text)]

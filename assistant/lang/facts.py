@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from assistant.lang.analyzer import WORD, word_hits
 from assistant.lang.lexicon import (
     MONTH_ABBR,
     MONTH_ABBR_EN,
@@ -146,6 +147,24 @@ def fact_starts(text: str, kinds: tuple[str, ...]) -> list[int]:
         for rx in ([_NUMBER, _AMOUNT, _PERCENT, _DURATION] if k == "count" else [rxs[k]] if k in rxs else []):
             out.extend(m.start() for m in rx.finditer(text))
     return sorted(set(out))
+
+
+_NUMBER_WORD = re.compile(r"\d|^(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")$", re.I)
+
+
+def counted(noun: str, text: str) -> float:
+    """1 when a number stands within three words before a form of ``noun`` ("25 leerlingen",
+    "vijf nieuwe jeugdbeschermers"), else 0."""
+    words = WORD.findall(text)
+    for i in word_hits((noun,), words):
+        if any(_NUMBER_WORD.search(v) for v in words[max(0, i - 3) : i]):
+            return 1.0
+    return 0.0
+
+
+def mentions(noun: str, text: str) -> int:
+    """How often a form of ``noun`` occurs in ``text``."""
+    return len(word_hits((noun,), WORD.findall(text)))
 
 
 def stated_kinds(text: str) -> frozenset[str]:

@@ -185,16 +185,13 @@ def amount_eur(wording: str) -> float | None:
     return found[0].value if found else None
 
 
-# a table line that ends in a figure without a currency mark: "Taakveld 6.1 Samenkracht 25.000"
-_ROW_FIGURE = re.compile(
-    r"^(?P<label>[^\n\d€]*[A-Za-z][^\n€]*?)[ \t]+(?P<num>[-−]?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|[-−]?\d+,\d{2})[ \t]*$",
-    re.M,
-)
-
-_ROW_FIGURE_PLAIN = re.compile(
-    r"^(?P<label>[^\n\d€]*[A-Za-z][^\n€]*?)[ \t]+(?P<num>[-−]?(?!(?:19|20)\d\d\b)\d+(?:\.\d{3})*(?:,\d{1,2})?)[ \t]*$",
-    re.M,
-)
+# a labelled table line that ends in a figure without a currency mark ("Taakveld 6.1 Samenkracht
+# 25.000"); the figure's form is filled in below
+_ROW = r"^(?P<label>[^\n\d€]*[A-Za-z][^\n€]*?)[ \t]+(?P<num>{})[ \t]*$"
+# written as an amount: thousands grouped or two decimals ("25.000", "1.250,50")
+_ROW_FIGURE = re.compile(_ROW.format(r"[-−]?\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|[-−]?\d+,\d{2}"), re.M)
+# any whole figure but a year, for a table whose unit is stated ("Jeugdhulp 250")
+_ROW_FIGURE_PLAIN = re.compile(_ROW.format(r"[-−]?(?!(?:19|20)\d\d\b)\d+(?:\.\d{3})*(?:,\d{1,2})?"), re.M)
 
 # a table cell that is money: "€ 15.000", "15.000", "1.250,50" (thousands grouped or two decimals)
 _MONEY_CELL = re.compile(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from assistant.ask.compose import Piece, widened
-from assistant.ask.features import _near, mentions
-from assistant.ask.features import counted as _counted
+from assistant.ask.features import _near
 from assistant.ask.query import build_query, counted_noun, question_names, split_question
+from assistant.lang.facts import counted as _counted
+from assistant.lang.facts import mentions
 from assistant.types import Document
 
 
