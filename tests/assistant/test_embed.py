@@ -530,3 +530,32 @@ def test_a_model_name_missing_from_the_local_cache_is_a_config_error_not_a_downl
     st = get_embedder("st:bronwijs-tests/no-such-model")
     with pytest.raises(ConfigError, match="local Hugging Face cache.*never downloaded"):
         st.warm_up()
+
+
+def test_a_cache_another_process_is_switching_to_wal_is_opened_once_it_is_free(tmp_path: Path, monkeypatch):
+    # SQLite may answer "database is locked" at once, without its busy wait, to a connection that
+    # switches a file to WAL while another process creates it: opening retries instead of failing
+    real_connect = sqlite3.connect
+    refusals = {"left": 2}
+
+    class Contended:
+        def __init__(self, conn):
+            self._conn = conn
+
+        def execute(self, sql, *args):
+            if sql.startswith("PRAGMA journal_mode") and refusals["left"]:
+                refusals["left"] -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return self._conn.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: Contended(real_connect(*a, **k)))
+    cache = CachedEmbedder(FakeEmbedder(), tmp_path / CACHE_FILE)
+    assert cache.embed_passages([ANSWER_NL]).shape[0] == 1 and refusals["left"] == 0
+    cache.close()
+    # any other database error still reaches the user as the clear error it was
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: (_ for _ in ()).throw(sqlite3.OperationalError("disk I/O error")))
+    with pytest.raises(BronwijsError, match="cannot be used"):
+        CachedEmbedder(FakeEmbedder(), tmp_path / "other" / CACHE_FILE).embed_passages([ANSWER_NL])
