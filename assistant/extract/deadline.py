@@ -69,7 +69,8 @@ _FORECAST = re.compile(
     re.I,
 )
 # a past-tense statement of how much or how many there was: a status, not something to be done
-_STATUS_PAST = re.compile(r"\b(?:bedroeg|bedroegen|stond|stonden)\b", re.I)
+# ("per 31 december 2023 bedroeg de reserve …", "per 1 januari was het saldo …")
+_STATUS_PAST = re.compile(r"\b(?:bedroeg|bedroegen|stond|stonden|was|waren)\b", re.I)
 # "Vanaf 2027 leidt dit tot hogere inkomsten": a consequence over time, not something to be done
 _CONSEQUENCE = re.compile(
     r"\b(?:leidt|leiden|resulteert|resulteren|betekent|betekenen|kijkt|kijken|ontstaat|ontstaan|"
@@ -79,7 +80,8 @@ _CONSEQUENCE = re.compile(
 
 
 # "d.d. 12 december 2023", "gedateerd 3 mei": the date of a document or decision, not a term
-_DATED = re.compile(r"(?:\bd\.\s?d\.|\bdd\.?|\bgedateerd|\bgedagtekend)\s*$", re.I)
+# "Datum: 4 juni 2024" in a letter's head: the letter's own date
+_DATED = re.compile(r"(?:\bd\.\s?d\.|\bdd\.?|\bgedateerd|\bgedagtekend|(?<![\w-])datum\s*:?)\s*$", re.I)
 # "tijdens het Tinafestival op 13 en 14 september": the date of an event
 _DURING = re.compile(
     r"\b(?:tijdens|gedurende)\s+(?:het|de|een)\s+[\w’'-]+(?:\s+[\w’'-]+)?\s+(?:op|van|in)\b[^,;]{0,12}$", re.I

@@ -356,6 +356,13 @@ def find_dues(text: str, start: int = 0, end: int | None = None, ref: date | Non
                 info["prep"] = re.sub(r"\s+", " ", back.group("prep").lower())
                 if not any(d.start < s and back.start() < d.end for d in chosen):
                     s = back.start()
+        if (
+            due is not None
+            and name == "month"
+            and not m.groupdict().get("edge")
+            and info.get("prep") in {"per", "vanaf", "met ingang van"}
+        ):
+            due = due.replace(day=1)  # "vanaf januari 2025" takes effect when the month begins, as "vanaf 2026" does
         while e > s and text[e - 1].isspace():
             e -= 1
         chosen.append(Due(s, e, due, text[s:e], **info))  # type: ignore[arg-type]

@@ -48,6 +48,10 @@ def test_deadlines_of_decision_lists(text, due):
         "De bankstand van de rekening per 31 maart 2024 bedraagt € 10.000.",  # a status date
         "Per 31 december 2023 bedroeg de algemene reserve € 4,2 miljoen.",  # a status at a past date
         "Per 1 januari 2024 stonden er 212 kinderen op de wachtlijst.",  # the same, a count
+        "Per 31 december 2023 was het saldo van het projectbudget € 438 miljoen.",  # the same, with 'was'
+        "Per 1 januari 2024 waren 40 woningen opgeleverd.",
+        "Datum: 4 juni 2024\nOnderwerp: voortgang warmteplan\nMet deze brief informeren wij u over het plan.",  # a letter's date
+        "Datum 4 juni 2024\nKenmerk 2024/123\nWij verwachten het plan aan uw raad voor te leggen.",
         "De Najaarsnota 2024 vast te stellen.",  # the document itself
         "In maart 2023 informeerde de wethouder de raad over de planning.",  # a past event
     ],

@@ -20,6 +20,10 @@ REF = date(2025, 3, 11)
         ("bij de Voorjaarsnota 2025", "2025-12-31"),
         ("bij de voorjaarsnota", "2025-12-31"),
         ("in de periode 2024 t/m 2026", "2026-12-31"),
+        ("vanaf januari 2026", "2026-01-01"),  # takes effect when the month begins, as "vanaf 2026"
+        ("met ingang van juli 2025", "2025-07-01"),
+        ("per eind juli 2025", "2025-07-31"),  # an edge of the month is kept
+        ("in juli 2025", "2025-07-31"),
     ],
 )
 def test_due_dates(wording, due):
