@@ -42,6 +42,7 @@ class Candidate:
     p: float = 0.0  # the scorer's probability that it answers
     names_missing: bool = False  # its document never mentions a name the question uses (set by scoring)
     part_p: tuple[float, ...] = ()  # its probability of answering each part of a two-part question
+    part_names_missing: tuple[bool, ...] = ()  # names_missing for each part's own names
     features: np.ndarray | None = field(default=None, repr=False)
 
     @property

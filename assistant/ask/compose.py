@@ -112,7 +112,11 @@ def choose(
     pieces = [_continued(best, q)]
     # a two-part question: the best sentence for each part joins, when it is likely enough
     for j in range(len(q.parts)):
-        top = max((c for c in ranked if len(c.part_p) > j), key=lambda c: c.part_p[j], default=None)
+        top = max(
+            (c for c in ranked if len(c.part_p) > j and not (len(c.part_names_missing) > j and c.part_names_missing[j])),
+            key=lambda c: c.part_p[j],
+            default=None,
+        )
         if top is None or top.part_p[j] < threshold or len(pieces) >= max_sentences:
             continue
         if not any(top.doc is p.doc and top.start < p.end and p.start < top.end for p in pieces):

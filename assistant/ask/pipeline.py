@@ -105,10 +105,17 @@ def rank_passages(passages: Sequence[Passage], cands: Sequence[Candidate]) -> li
 
 def part_features(q: Query, cands: Sequence[Candidate], index: Any) -> list[np.ndarray]:
     """The feature matrix of the candidates for each part of a two-part question."""
-    out = []
+    out, missing = [], []
     for text in q.parts:
         pq = build_query(text)
-        out.append(featurize(pq, cands, query_stats(pq, cands, index)))
+        out.append(featurize(pq, cands, query_stats(pq, cands, index)))  # sets names_missing for the part
+        missing.append([c.names_missing for c in cands])
+    if q.parts:
+        # each part's names are asked of the documents answering that part; the question as a whole
+        # may be answered from two documents, so a document is out only if it lacks every part's names
+        for i, c in enumerate(cands):
+            c.part_names_missing = tuple(m[i] for m in missing)
+            c.names_missing = all(c.part_names_missing)
     return out
 
 

@@ -141,3 +141,23 @@ def test_retrieval_order_when_ranking_by_the_answer_model_is_off(assistant):
     question = "Welke bijdrage krijgt de Internationale Taalklas?"
     expected = retrieve(build_query(question), plain.index, plain.retriever, 4).passages
     assert [p.chunk.id for p in plain.retrieve(question, k=4)] == [p.chunk.id for p in expected]
+
+
+def test_each_part_of_a_two_part_question_asks_its_own_names_of_the_documents(assistant):
+    # part one names Friesland (the Kamervragen on regenboogbeleid), part two Wassenaar (the decision
+    # lists): no document names both, yet each part's document stays a candidate for its own part
+    q = build_query(
+        "Welke minister beantwoordde de vragen over het regenboogbeleid in Friesland, "
+        "en wie zat de vergadering van burgemeester en wethouders van Wassenaar voor?"
+    )
+    assert len(q.parts) == 2
+    pipeline = assistant.pipeline
+    found = pipeline.find(q, assistant.index, assistant.retriever)
+    cands = pipeline.candidates(q, found, assistant.index)
+    by_doc = {}
+    for c in cands:
+        by_doc.setdefault(c.doc.doc.split("/")[-1], set()).add((c.part_names_missing, c.names_missing))
+    kv = by_doc.get("00fe7edd-24c8-4857-98da-774ed3b06836.pdf")
+    bl = by_doc.get("besluitenlijst_bw_vergadering_9_juli_2024.pdf")
+    assert kv == {((False, True), False)}
+    assert bl == {((True, False), False)}
