@@ -19,7 +19,7 @@ import numpy as np
 from assistant.ask.candidates import Candidate, stem_set
 from assistant.ask.query import Query
 from assistant.ask.roles import ROLES
-from assistant.lang.analyzer import WORD, match, word_hits
+from assistant.lang.analyzer import WORD, match, name_forms, word_hits
 from assistant.lang.facts import KINDS, counted, fact_starts
 from assistant.types import per_document
 
@@ -106,7 +106,11 @@ def query_stats(q: Query, cands: Sequence[Candidate], index: Any | None) -> Quer
         rare=tuple(sorted(idf, key=lambda t: -idf[t])[:2]),
         # a Dutch question's names must all be found; an English question's only where the index
         # knows the word at all (its capitalised English words are not names: "Language Class")
-        names=tuple(n for n in q.names if q.lookup_lang != "en" or (known is not None and known(n) > 0)),
+        names=tuple(
+            n
+            for n in q.names
+            if q.lookup_lang != "en" or (known is not None and any(known(f) > 0 for f in name_forms(n)))
+        ),
         max_idf=max(idf.values(), default=1.0) or 1.0,
         best_score=max((c.passage_score for c in cands), default=1.0) or 1.0,
         best_dense=max((c.dense for c in cands), default=0.0),
@@ -136,7 +140,7 @@ def _names_missing(names: tuple[str, ...], have: frozenset[str]) -> float:
     """Share of ``names`` that a document never mentions (another ending of the word counts)."""
     if not names:
         return 0.0
-    return sum(1 for n in names if match(n, have) < 0.7) / len(names)
+    return sum(1 for n in names if max(match(f, have) for f in name_forms(n)) < 0.7) / len(names)
 
 
 @per_document(20000)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from assistant.lang.analyzer import WORD, detect_language, stems
 from assistant.lang.facts import FACT_KINDS, NamedDate, asked_kinds, list_size, named_dates
-from assistant.lang.lexicon import FACT_NOUNS, QUESTION_WORDS
+from assistant.lang.lexicon import FACT_NOUNS, MONTHS, MONTHS_EN, QUESTION_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +74,8 @@ def question_names(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for m in _NAME.finditer(text.strip()):
         word = m.group(1)
-        if word.casefold() in QUESTION_WORDS:
-            continue
+        if word.casefold() in QUESTION_WORDS or word.casefold() in MONTHS or word.casefold() in MONTHS_EN:
+            continue  # "in December 2023" names a date, which the question's dates handle
         acronym = word.isupper() and len(word) >= 2  # "WK", "GGD": short, but a name all the same
         for s in stems(word):
             if (len(s) > 2 or acronym) and not s.isdigit() and s not in out:

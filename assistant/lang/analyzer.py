@@ -63,6 +63,22 @@ def related(part: str, s: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1 << 17)  # pure: the same stem meets the same sentence for several features
+@functools.cache
+def _exonym_stems() -> dict[str, tuple[str, ...]]:
+    from assistant.lang.lexicon import EXONYMS
+
+    out: dict[str, tuple[str, ...]] = {}
+    for en, forms in EXONYMS.items():
+        for s in stems(en):
+            out[s] = tuple(dict.fromkeys(x for f in forms for x in stems(f)))
+    return out
+
+
+def name_forms(stem: str) -> tuple[str, ...]:
+    """A name's stem with the stems of its Dutch forms: ``"hague"`` → ``("hague", "haag")``."""
+    return (stem, *(f for f in _exonym_stems().get(stem, ()) if f != stem))
+
+
 def match(t: str, have: frozenset[str]) -> float:
     """How well the question stem ``t`` is present among the stems ``have`` (0..1).
 

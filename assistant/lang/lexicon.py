@@ -147,6 +147,23 @@ TIME_WORDS = frozenset(TIME_UNITS) | frozenset(
     "uur uren day days week weeks month months quarter quarters year years hour hours".split()
 )
 
+# English names of countries, peoples, places and bodies, as Dutch documents write them: a question
+# in English names "The Hague", the document "Den Haag". Each Dutch form is the start of its words
+# ("Oekraïn" for Oekraïne, Oekraïense, Oekraïners). Either form answers for the name.
+EXONYMS: dict[str, tuple[str, ...]] = {
+    "hague": ("haag",), "netherlands": ("nederland",), "dutch": ("nederland",), "holland": ("nederland", "holland"),
+    "ukraine": ("oekraïn",), "ukrainian": ("oekraïn",), "ukrainians": ("oekraïn",),
+    "yemen": ("jemen",), "yemeni": ("jemen",), "syria": ("syrië", "syrisch"), "syrian": ("syrië", "syrisch"),
+    "europe": ("europ",), "european": ("europ",), "belgium": ("belgi",), "belgian": ("belgi",),
+    "germany": ("duitsland", "duits"), "german": ("duits",), "france": ("frankrijk", "frans"), "french": ("frans",),
+    "russia": ("rusland", "russisch"), "russian": ("rusland", "russisch"), "turkey": ("turkije", "turks"),
+    "turkish": ("turk",), "morocco": ("marokk",), "moroccan": ("marokk",), "caribbean": ("caribisch",),
+    "frisian": ("fries",), "zealand": ("zeeland", "zeeuws"), "limburg": ("limburg",),
+    "house": ("kamer",), "senate": ("kamer",), "parliament": ("kamer", "parlement"),
+    "cabinet": ("kabinet",), "ministry": ("ministerie",), "minister": ("minister",),
+    "municipality": ("gemeente",), "council": ("raad", "gemeenteraad"), "province": ("provincie",),
+}
+
 # Words that make a question a question rather than name its subject ("wat", "hoeveel", "the").
 QUESTION_WORDS = frozenset(
     """wat welke welk hoeveel wanneer hoe wie waarom waar waardoor waarmee what which how when who whom

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.ask.compose import Piece, widened
 from assistant.ask.features import _near
 from assistant.ask.query import build_query, counted_noun, question_names, split_question
+from assistant.lang.analyzer import stems
 from assistant.lang.facts import counted as _counted
 from assistant.lang.facts import mentions
 from assistant.types import Document
@@ -38,6 +39,19 @@ def test_names_are_capitalised_words_inside_the_question_acronyms_included():
     assert question_names("Wie is de burgemeester?") == ()  # the first word is no name
     q = build_query("Welke wethouder van Rotterdam besloot op 9 juli 2024?")
     assert q.names == ("rotterdam",) and q.dates and q.dates[0].day == 9
+    # an English month is capitalised, but it names a date, not something the document must mention
+    q = build_query("Why did the Wassenaar meeting on 12 December 2023 start late?")
+    assert q.names == ("wassen",) and q.dates
+
+
+def test_an_english_name_is_found_in_its_dutch_form():
+    from assistant.ask.features import _names_missing
+
+    names = build_query("How many places did The Hague ask Wassenaar to add for Ukrainian refugees?").names
+    assert {"hague", "ukrainian"} <= set(names)
+    doc = frozenset(stems("De gemeente Den Haag vraagt Wassenaar om 250 extra plekken voor Oekraïense ontheemden."))
+    assert _names_missing(names, doc) == 0.0
+    assert _names_missing(names, frozenset(stems("De gemeente Wassenaar vangt ontheemden op."))) > 0
 
 
 def test_a_quoted_sentence_is_widened_within_its_paragraph_only():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.lang.analyzer import detect_language, keyword_query, match, stems
+from assistant.lang.analyzer import detect_language, keyword_query, match, name_forms, stems
 from assistant.store import analyze
 
 
@@ -22,3 +22,12 @@ def test_language_and_keyword_query():
     assert detect_language("How much money did the municipality spend?") == "en"
     assert detect_language("Hoeveel geld heeft de gemeente uitgegeven?") == "nl"
     assert keyword_query("What is the budget of Wassenaar") == "budget Wassenaar"
+
+
+def test_an_english_name_carries_the_dutch_forms_documents_use():
+    assert name_forms(stems("Hague")[0]) == ("hague", "haag")
+    assert "nederland" in name_forms(stems("Dutch")[0])
+    # a Dutch start form matches every ending: Oekraïne, Oekraïense, Oekraïners
+    (uk,) = [f for f in name_forms(stems("Ukrainian")[0]) if f != "ukrainian"]
+    assert all(match(uk, frozenset(stems(w))) >= 0.7 for w in ("Oekraïense", "Oekraïners", "Oekraïne"))
+    assert name_forms("wassenar") == ("wassenar",)  # a name without another form is itself

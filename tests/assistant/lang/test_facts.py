@@ -12,6 +12,8 @@ from assistant.lang.facts import NamedDate, asked_kinds, fact_starts, list_size,
     [
         ("Hoeveel geld krijgen de gecertificeerde instellingen extra?", "amount"),
         ("How much money did the municipality set aside for the youth centre?", "amount"),
+        ("How much ground rent will the theatre pay from 2030?", "amount"),  # a money noun after a word
+        ("How much tourist tax did the town collect?", "amount"),
         ("Wanneer moet het rapport klaar zijn?", "date"),
         ("Binnen hoeveel dagen moet een plan er zijn?", "duration"),
         ("Above what amount of stored waste does a company need a permit?", "count"),
