@@ -37,7 +37,9 @@ from assistant.types import Document
 
 _LABEL = re.compile(
     r"\b(?:start|einde|eind|deadline|uiterlijk|planning|oplevering|gereed|inwerkingtreding|"
-    r"ingangsdatum|sluitingsdatum|indienen|aanleveren|inleveren|embargo)\b",
+    r"ingangsdatum|sluitingsdatum|indienen|aanleveren|inleveren|embargo|"
+    # an end: "de overeenkomst loopt af op 31 december 2024", "de vergunning vervalt per …"
+    r"eindigt|eindigen|loopt\s+af|lopen\s+af|afloopt|aflopen|verloopt|verlopen|vervalt)\b",
     re.I,
 )
 
@@ -58,7 +60,7 @@ _ATTRIBUTIVE_AFTER = re.compile(
 _ARTICLE_BEFORE = re.compile(r"\b(?:de|het|een|deze)\s*$", re.I)
 # "de raadsinformatiebrief van dit jaar", "de resultaten van het eerste halfjaar": a date naming a noun
 _NOUN_OF = re.compile(
-    r"\b(?!(?:eind|einde|begin|loop|midden|helft|start|uiterlijk)\b)(?!\w*(?:datum|termijn|deadline)\b)"
+    r"\b(?!(?:eind|einde|begin|loop|midden|helft|start|uiterlijk)\b)(?!\w*(?:datum|termijn|deadline|vergadering)\b)"
     r"[a-z]\w{3,}\s+(?:van|uit)\s+(?:het\s+|de\s+)?$"
 )
 # an economic forecast: "de lonen zullen in 2024 met 2,8 procent stijgen"
@@ -79,6 +81,8 @@ _CONSEQUENCE = re.compile(
 )
 
 
+# what is made public at a date: an embargo
+_PUBLIC = re.compile(r"\b(?:openbaar\w*|embargo|publicatie|publiceren|gepubliceerd|vrijgegeven)\b", re.I)
 # "d.d. 12 december 2023", "gedateerd 3 mei": the date of a document or decision, not a term
 # "Datum: 4 juni 2024" in a letter's head: the letter's own date
 _DATED = re.compile(r"(?:\bd\.\s?d\.|\bdd\.?|\bgedateerd|\bgedagtekend|(?<![\w-])datum\s*:?)\s*$", re.I)
@@ -186,7 +190,9 @@ def _is_deadline(
     if (d.due is None and d.grain != "nota") or d.relative in {"vorig", "vorige", "afgelopen"}:
         return False
     after_season = d.prep == "na" and d.grain == "season"  # "na de zomer informeer ik de Kamer"
-    if d.prep in {"sinds", "na", "bij"} and not (budget_doc or after_season):
+    # an embargo's end: "het persbericht wordt na 14 mei 2024 openbaar gemaakt"
+    embargo = d.prep == "na" and d.explicit_day and bool(_PUBLIC.search(sentence))
+    if d.prep in {"sinds", "na", "bij"} and not (budget_doc or after_season or embargo):
         return False
     if d.grain == "nota" and (d.prep not in {"bij", "in", "via", "met"} or not d.explicit_year):
         return False  # "de Najaarsnota 2025 vast te stellen": the document itself; "in de najaarsnota": which one?

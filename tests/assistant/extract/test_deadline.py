@@ -33,6 +33,10 @@ def _dues(text: str, when: str = "2024-03-05") -> list[str | None]:
         ("Op de gevolgen kom ik na de zomer terug.", "2024-09-30"),
         ("De evaluatie wordt voor het einde van het jaar aan de raad gestuurd.", "2024-12-31"),
         ("Het besluit over het plan wordt uitgesteld tot na het zomerreces.", "2024-09-30"),
+        ("Het persbericht wordt na 14 mei 2024 openbaar gemaakt.", "2024-05-14"),  # an embargo's end
+        ("Het voorstel wordt behandeld in de raadsvergadering van juli 2024.", "2024-07-31"),  # a meeting's month
+        ("De huurovereenkomst met de stichting loopt af op 31 december 2024.", "2024-12-31"),  # an end
+        ("De vergunning verloopt op 1 oktober 2025.", "2025-10-01"),
     ],
 )
 def test_deadlines_of_decision_lists(text, due):
@@ -50,6 +54,8 @@ def test_deadlines_of_decision_lists(text, due):
         "Per 1 januari 2024 stonden er 212 kinderen op de wachtlijst.",  # the same, a count
         "Per 31 december 2023 was het saldo van het projectbudget € 438 miljoen.",  # the same, with 'was'
         "Per 1 januari 2024 waren 40 woningen opgeleverd.",
+        "Na 14 mei 2024 is gebleken dat het plan te duur was.",  # 'na' without an embargo: a past event
+        "De evaluatie van maart 2023 wordt voor kennisgeving aangenomen.",  # a month naming a report
         "Datum: 4 juni 2024\nOnderwerp: voortgang warmteplan\nMet deze brief informeren wij u over het plan.",  # a letter's date
         "Datum 4 juni 2024\nKenmerk 2024/123\nWij verwachten het plan aan uw raad voor te leggen.",
         "De Najaarsnota 2024 vast te stellen.",  # the document itself
