@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from assistant.lang.analyzer import WORD, detect_language, stems
 from assistant.lang.facts import FACT_KINDS, NamedDate, asked_kinds, list_size, named_dates
+from assistant.lang.glossary import gloss
 from assistant.lang.lexicon import FACT_NOUNS, MONTHS, MONTHS_EN, QUESTION_WORDS
 
 
@@ -115,13 +116,16 @@ def build_query(question: str, *, standalone: str = "", translated: str = "") ->
     """The one place a question is analysed."""
     lookup = translated or standalone or question
     kinds = asked_kinds(lookup)
+    lookup_lang = detect_language(lookup)
+    # an English lookup is matched against Dutch text through the glossary's Dutch words as well
+    glossed = f"{lookup} {gloss(lookup)}" if lookup_lang == "en" else lookup
     return Query(
         text=question,
         lookup=lookup,
         lang=detect_language(question),
-        lookup_lang=detect_language(lookup),
+        lookup_lang=lookup_lang,
         kinds=kinds,
-        terms=content_terms(lookup, kinds),
+        terms=content_terms(glossed, kinds),
         list_n=list_size(lookup),
         dates=named_dates(lookup),
         names=question_names(lookup),

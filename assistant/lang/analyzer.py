@@ -65,10 +65,11 @@ def related(part: str, s: str) -> bool:
 @functools.lru_cache(maxsize=1 << 17)  # pure: the same stem meets the same sentence for several features
 @functools.cache
 def _exonym_stems() -> dict[str, tuple[str, ...]]:
+    from assistant.lang.glossary import words as glossary_words
     from assistant.lang.lexicon import EXONYMS
 
     out: dict[str, tuple[str, ...]] = {}
-    for en, forms in EXONYMS.items():
+    for en, forms in (*glossary_words().items(), *EXONYMS.items()):
         for s in stems(en):
             out[s] = tuple(dict.fromkeys(x for f in forms for x in stems(f)))
     return out
@@ -146,5 +147,12 @@ def detect_language(text: str) -> str:
 
 
 def keyword_query(question: str) -> str:
-    """The question with English function words left out, for the (Dutch) keyword index."""
-    return " ".join(w for w in WORD.findall(question) if w.casefold() not in EN_STOP)
+    """The question with English function words left out, for the (Dutch) keyword index; an English
+    question also carries the Dutch counterparts of its administrative words (``glossary``)."""
+    from assistant.lang.glossary import gloss
+
+    kept = [w for w in WORD.findall(question) if w.casefold() not in EN_STOP]
+    if detect_language(question) == "en":
+        have = {w.casefold() for w in kept}
+        kept += [w for w in gloss(question).split() if w not in have]
+    return " ".join(kept)
