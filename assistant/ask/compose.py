@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from assistant.ask.candidates import Candidate, following
 from assistant.ask.query import Query
+from assistant.ask.roles import question_head
 from assistant.ask.roles import roles as sentence_roles
 from assistant.cite import cite_exact
 from assistant.lang.facts import counted, mentions, stated_kinds
@@ -23,6 +24,8 @@ DECLINE_NL = "De documenten geven hierop geen antwoord."
 DECLINE_EN = "The documents do not answer this question."
 NEVER_ANSWERS = frozenset({"member_question", "heading", "running_header"})
 MAX_LIST_ITEMS = 10
+# kinds of fact that are a quantity
+QUANTITIES = frozenset({"amount", "count", "percent", "duration", "frequency"})
 
 
 # what a declined answer names when the best passage found lacks the kind of fact asked
@@ -103,6 +106,8 @@ def choose(
 ) -> Decision:
     """Pick the answer: the best sentence (continued when it leads in), and close runners-up."""
     ranked = answerable(cands)
+    if set(q.facts) & QUANTITIES:  # the head of written questions states who asked, not how much
+        ranked = [c for c in ranked if not question_head(c.text)]
     if not ranked:
         return Decision(q, list(cands))
     best = ranked[0]

@@ -112,3 +112,19 @@ def _line_before(text: str, start: int) -> str:
         return ""
     begin = text.rfind("\n", 0, end) + 1
     return text[begin:end]
+
+
+# the head of written questions: who asks whom about what, and when ("Vragen van het lid Van Nispen
+# (SP) aan de Minister van … over het bericht «…» (ingezonden 12 maart 2024)"; "Vragen gesteld door de
+# leden der Kamer"; a council's "Schriftelijke vragen van de fractie …")
+_QUESTION_HEAD = re.compile(
+    r"\bvragen\s+gesteld\s+door\s+de\s+leden\s+der\s+kamer\b|\bvragen\s+van\s+(?:het\s+(?:kamer|raads)?lid|de\s+leden|de\s+fractie|"
+    r"het\s+raadslid|raadslid)\b[^.]{0,400}?\b(?:aan\s+(?:de|het)\b|ingezonden|over\b)",
+    re.I,
+)
+
+
+def question_head(text: str) -> bool:
+    """Is ``text`` the head of written questions? It names askers, addressee, subject and date: it
+    answers who asked and when, never how much or how many (its subject quotes the asker's words)."""
+    return bool(_QUESTION_HEAD.search(text[:600]))

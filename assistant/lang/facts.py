@@ -55,7 +55,9 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("amount", re.compile(
         r"\b(hoeveel (extra |meer |minder )?(\w+ )?(geld|euro|middelen|budget|subsidie\w*|huur|kosten|bijdrage|opbrengst|"
         r"krediet|investering|inkomsten|uitgaven|tekort|overschot|lasten|baten)|welk bedrag|welke bedragen|tot welk bedrag|"
-        r"hoeveel bedraagt|wat (is|was) (het|de) (tekort|overschot|bedrag|budget|krediet|saldo)|how much (extra |more |less )?(\w+ )?(money|euros?|funds|funding|budget|subsid(y|ies)|rent|costs?|contributions?|"
+        r"hoeveel bedraagt|wat (is|was) (het|de) (tekort|overschot|bedrag|budget|krediet|saldo)|(voor )?welke prijs|"
+        r"welke (financiële )?bijdrage|hoe hoog (is|zijn|was|waren|wordt|worden) (het|de) (\w+ )?(bedrag\w*|tekort|"
+        r"overschot|budget|krediet|subsidie\w*|bijdrage|kosten|huur|prijs|opbrengst|vergoeding|plafond\w*)|how much (extra |more |less )?(\w+ )?(money|euros?|funds|funding|budget|subsid(y|ies)|rent|costs?|contributions?|"
         r"revenues?|proceeds|credit|investments?|income|expenditure|spending|deficit|surplus|charges|fees?|tax)\b|"
         r"wat kost\w*|hoeveel kost\w*|how much (does|did|do|is|was|will)|"
         r"what (does|did) .* cost|how much .* cost|bedrag|budget|amount(?! of (?!money|funding|euros?\b|subsid|financ|"

@@ -91,3 +91,28 @@ def test_the_asked_fact_near_the_questions_most_specific_words_scores_higher():
 def test_how_often_a_counted_noun_is_mentioned():
     text = "Aanwezig: wethouder A. de Vries, wethouder B. Jansen en de burgemeester."
     assert mentions("wethouder", text) == 2 and mentions("leerling", text) == 0
+
+
+def _cand(doc, needle, p):
+    from assistant.ask.candidates import Candidate
+
+    s = doc.text.index(needle)
+    e = doc.text.find("\n", s) % (len(doc.text) + 1)  # the line
+    return Candidate(doc, s, e, 0, 1.0, 0.5, 1.0, frozenset(), frozenset(), frozenset(), frozenset(), p=p)
+
+
+def test_a_quantity_is_never_answered_by_the_head_of_written_questions_but_who_asked_is():
+    from assistant.ask.compose import choose
+
+    text = (
+        "Vragen van het lid Van Dijk (SP) aan de Minister van Justitie over het bericht «In 400 wijken ligt "
+        "tot 10.000 kilo vuurwerk» (ingezonden 12 maart 2024).\n\nVraag 1\nHoeveel kilo ligt er opgeslagen?\n\n"
+        "Antwoord 1\nDat is niet bekend."
+    )
+    doc = Document(doc="kv.txt", sha256="1" * 64, text=text)
+    head = _cand(doc, "Vragen van het lid", 0.9)
+    answer = _cand(doc, "Dat is niet bekend", 0.2)
+    kilo = choose(build_query("Hoeveel kilo vuurwerk ligt er opgeslagen?"), [head, answer], threshold=0.0, extra_ratio=0.5, max_sentences=3)
+    assert kilo.declined and kilo.unstated  # the head's "10.000 kilo" is the asker's quote, not an answer
+    who = choose(build_query("Welk Kamerlid stelde de vragen?"), [head, answer], threshold=0.0, extra_ratio=0.5, max_sentences=3)
+    assert not who.declined and who.chosen[0].start == head.start

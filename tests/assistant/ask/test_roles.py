@@ -65,3 +65,17 @@ def test_a_councils_written_questions_with_unnumbered_answers():
     plain = Document(doc="p.txt", sha256="2" * 64, text="Vragen voor het debat:\n1. Wat kost de brug?\n2. Wie betaalt?\n")
     s, e = _sentence(plain, "Wat kost")
     assert "member_question" not in roles(plain, s, e)
+
+
+def test_the_head_of_written_questions_is_recognised_on_real_kamervragen_and_nothing_else():
+    from assistant.ask.roles import question_head
+
+    for name in ("00fe7edd-24c8-4857-98da-774ed3b06836.pdf", "01b2bcad-7296-43bb-bc44-e727fc69b23f.pdf"):
+        (doc,) = load_clean(shared_file("train", name))
+        s, e = _sentence(doc, "Vragen van de leden")
+        assert question_head(doc.text[s:e]), name
+        heads = [1 for a, b in sentence_spans(doc.text) if question_head(doc.text[a:b])]
+        assert len(heads) == 1, name  # the head only, none of the questions or answers
+    assert question_head("Schriftelijke vragen van de fractie D66 over de parkeertarieven (ingezonden 3 mei 2024)")
+    assert not question_head("Er zijn veel vragen gesteld door de leden.")
+    assert not question_head("Wij hebben de vragen van de fractie beantwoord.")

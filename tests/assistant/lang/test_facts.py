@@ -14,6 +14,9 @@ from assistant.lang.facts import NamedDate, asked_kinds, fact_starts, list_size,
         ("How much money did the municipality set aside for the youth centre?", "amount"),
         ("How much ground rent will the theatre pay from 2030?", "amount"),  # a money noun after a word
         ("How much tourist tax did the town collect?", "amount"),
+        ("Voor welke prijs verkoopt de gemeente het pand?", "amount"),
+        ("Hoe hoog zijn de subsidieplafonds voor 2025?", "amount"),  # not a count: "2025" is no answer
+        ("Welke bijdrage krijgt de vereniging?", "amount"),
         ("Wanneer moet het rapport klaar zijn?", "date"),
         ("Binnen hoeveel dagen moet een plan er zijn?", "duration"),
         ("Above what amount of stored waste does a company need a permit?", "count"),
