@@ -14,7 +14,7 @@ from assistant.types import Document, per_document
 ROLES = (
     "heading",  # a recorded heading, or a line of fewer than five words without a full stop
     "fragment",  # a line of fewer than ten words without a full stop or a number
-    "running_header",  # "Pagina 2 van 4", a line set apart as a running header or footnote
+    "running_header",  # "Pagina 2 van 4", a table of contents' line, a line set apart as a running header or footnote
     "member_question",  # a sentence in a "Vraag N" block of a document with "Antwoord N" blocks (or "Vraag:" / "Antwoord:")
     "answer_block",  # a sentence in an "Antwoord N" (or "Antwoord:") block
     "question_mark",  # ends in a question mark
@@ -34,7 +34,8 @@ _BLOCK = re.compile(
     r"|(?P<numbered>\d{1,2}[.)])\s[^\n]*\?[ \t]*$)",
     re.M,
 )
-_RUNNING = re.compile(r"\b(pagina|page|blz\.?)\s+\d+\s+(van|of)\s+\d+\b|^\s*\d+\s*$", re.I)
+# page furniture: "Pagina 2 van 4", a bare page number, a table of contents' dot leaders ("Bijlagen ....... 188")
+_RUNNING = re.compile(r"\b(pagina|page|blz\.?)\s+\d+\s+(van|of)\s+\d+\b|^\s*\d+\s*$|\.{5,}|…{2,}|(?:\. ){4,}", re.I)
 _SIGNATURE = re.compile(
     r"^\s*(hoogachtend|met vriendelijke groet|de (minister|staatssecretaris|burgemeester|secretaris|"
     r"gemeentesecretaris|voorzitter|griffier)\b|(burgemeester en wethouders|het college) van\b)",

@@ -79,3 +79,17 @@ def test_the_head_of_written_questions_is_recognised_on_real_kamervragen_and_not
     assert question_head("Schriftelijke vragen van de fractie D66 over de parkeertarieven (ingezonden 3 mei 2024)")
     assert not question_head("Er zijn veel vragen gesteld door de leden.")
     assert not question_head("Wij hebben de vragen van de fractie beantwoord.")
+
+
+def test_a_table_of_contents_line_is_page_furniture():
+    from assistant.types import Document
+
+    text = (
+        "Inhoudsopgave\n1 Inleiding ........................................ 3\n"
+        "Bijlage 1: Bestuursovereenkomst …… 188\n"
+        "De jaarrekening sluit met een tekort van € 2.030.000. Dit is lager dan begroot."
+    )
+    doc = Document(doc="jr.txt", sha256="2" * 64, text=text)
+    for a, b in sentence_spans(text):
+        leaders = "....." in text[a:b] or "……" in text[a:b]
+        assert ("running_header" in roles(doc, a, b)) == leaders, text[a:b]
