@@ -184,10 +184,27 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _past_heading(text: str, s: int, e: int, first: int) -> int:
+    """Where the quote of sentence ``[s, e)`` starts: after a heading line it begins with ("Antwoord
+    2", "3. Parkeerregulering", "Samenvatting": a line of its own, fewer than five words, no closing
+    punctuation, followed by a line that starts anew) when the first commitment stands below it."""
+    nl = text.find("\n", s, e)
+    if nl < 0 or nl >= first or text[max(0, s - 1) : s] not in ("", "\n"):
+        return s
+    head = text[s:nl].strip()
+    nxt = text[nl + 1 : e].lstrip(" \t")
+    if not head or head.endswith((".", ";", ":", "?", "!", ",")) or len(_words(head)) >= 5:
+        return s
+    if not nxt or not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in "€•–-"):
+        return s
+    return nl + 1
+
+
 def segments(text: str, s: int, e: int, anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Cut sentence ``[s, e)`` into one span per anchor, between anchors at the last top-level
     clause boundary (a line end right after an anchor, as in a table, comes first)."""
     anchors = sorted(anchors)
+    s = _past_heading(text, s, e, anchors[0][0] if anchors else e)
     depth = _depths(text, s, e)
     cuts: list[tuple[int, int]] = []  # (end of the left span, start of the right span)
     for (_, a_end), (b_start, _) in zip(anchors, anchors[1:], strict=False):

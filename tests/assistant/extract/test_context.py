@@ -73,3 +73,18 @@ def test_a_council_meetings_list_with_the_raad_besluit_label_is_a_decision_list(
     # a sentence that merely reports what the council decided is no label
     letter = "Geachte raad,\n\nIn 2023 besloot de raad tot een nieuw beleid. Het college besluit later.\n"
     assert not DocContext.of(Document(doc="l.txt", sha256="0" * 64, text=letter)).decisions
+
+
+def test_a_quote_starts_after_the_heading_line_its_sentence_begins_with():
+    from assistant.extract import extract_document
+    from assistant.types import Document
+
+    text = (
+        "Samenvatting\nHet kabinet trekt in 2025 € 50 miljoen uit voor kortere wachttijden.\n\n"
+        "Antwoord 2\nUiterlijk 1 juli 2025 ontvangt uw Kamer een rapportage.\n\n"
+        "Het college trekt\nin 2025 € 10.000 uit voor het buurthuis."  # a wrapped line, no heading
+    )
+    quotes = [i.quote for i in extract_document(Document(doc="t.txt", sha256="0" * 64, text=text, date="2025-02-01"))]
+    assert "Het kabinet trekt in 2025 € 50 miljoen uit voor kortere wachttijden" in quotes
+    assert "Uiterlijk 1 juli 2025 ontvangt uw Kamer een rapportage" in quotes
+    assert any(q.startswith("Het college trekt\nin 2025 € 10.000") for q in quotes)
