@@ -16,7 +16,7 @@ from assistant.ask.query import Query
 from assistant.ask.roles import question_head
 from assistant.ask.roles import roles as sentence_roles
 from assistant.cite import cite_exact
-from assistant.lang.facts import counted, mentions, stated_kinds
+from assistant.lang.facts import amount_years, counted, mentions, stated_kinds, years_named
 from assistant.text import sentence_spans
 from assistant.types import Citation, Document
 
@@ -141,6 +141,13 @@ def choose(
         # "hoeveel leerlingen": a number of pupils, or the pupils listed ("wethouder A, wethouder B")
         if not counted(q.counted, pieces[0].text) and mentions(q.counted, pieces[0].text) < 2:
             d.unstated = ("count",)
+    if not d.unstated and "amount" in q.facts:
+        # "welke bijdrage … in 2026?" is not answered by "€ 3.575 in 2024 en € 7.500 in 2025": every
+        # amount of the piece is written for a year, and none for a year the question names
+        asked = years_named(q.lookup)
+        tied = amount_years(pieces[0].text)
+        if asked and tied and all(y is not None for y in tied) and not asked & set(tied):
+            d.unstated = ("amount",)
     if d.unstated:
         return d
     d.chosen, d.declined = pieces, False

@@ -178,6 +178,33 @@ def stated_kinds(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def years_named(text: str) -> frozenset[int]:
+    """The years ``text`` names, a range counting every year in it ("2022-2025", "2022 t/m 2025")."""
+    out = {int(y) for y in _YEAR.findall(text)}
+    for m in _YEAR_RANGE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if 0 < b - a <= 20:
+            out.update(range(a, b + 1))
+    return frozenset(out)
+
+
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|t/m|tot\s+en\s+met|tot)\s*((?:19|20)\d\d)\b", re.I)
+# the year an amount is for: "€ 7.500 in 2025", "€ 10 mln voor 2022", "2024: € 3.575"
+_YEAR_AFTER = re.compile(r"\s*(?:in|voor|over)\s+((?:19|20)\d\d)\b", re.I)
+_YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)\s*:?\s*$")
+
+
+def amount_years(text: str) -> list[int | None]:
+    """For each amount of money in ``text``, the year written right beside it (None when none is)."""
+    from assistant.lang.numbers import find_amounts
+
+    out: list[int | None] = []
+    for a in find_amounts(text):
+        m = _YEAR_AFTER.match(text, a.end) or _YEAR_BEFORE.search(text[max(0, a.start - 12) : a.start])
+        out.append(int(m.group(1)) if m else None)
+    return out
+
+
 # --- dates a text names ------------------------------------------------------------------------------
 
 

@@ -116,3 +116,17 @@ def test_a_quantity_is_never_answered_by_the_head_of_written_questions_but_who_a
     assert kilo.declined and kilo.unstated  # the head's "10.000 kilo" is the asker's quote, not an answer
     who = choose(build_query("Welk Kamerlid stelde de vragen?"), [head, answer], threshold=0.0, extra_ratio=0.5, max_sentences=3)
     assert not who.declined and who.chosen[0].start == head.start
+
+
+def test_an_amount_for_another_year_does_not_answer_the_year_asked():
+    from assistant.ask.compose import choose
+
+    text = "Een financiële bijdrage van € 3.575 in 2024 en € 7.500 in 2025 aan de bibliotheek beschikbaar te stellen."
+    doc = Document(doc="bl.txt", sha256="3" * 64, text=text)
+    c = _cand(doc, "Een financiële", 0.9)
+    asked_2026 = choose(build_query("Welke bijdrage krijgt de bibliotheek in 2026?"), [c], threshold=0.0, extra_ratio=0.5, max_sentences=3)
+    assert asked_2026.declined and asked_2026.unstated == ("amount",)
+    asked_2025 = choose(build_query("Welke bijdrage krijgt de bibliotheek in 2025?"), [c], threshold=0.0, extra_ratio=0.5, max_sentences=3)
+    assert not asked_2025.declined
+    no_year = choose(build_query("Welke bijdrage krijgt de bibliotheek?"), [c], threshold=0.0, extra_ratio=0.5, max_sentences=3)
+    assert not no_year.declined

@@ -87,3 +87,13 @@ def test_where_a_text_states_a_kind_of_fact():
     assert text[fact_starts(text, ("date",))[0]:].startswith("3 juni")
     assert "12 aanvr" in [text[i:i + 8] for i in fact_starts(text, ("count",))]
     assert fact_starts(text, ("percent",)) == [] and fact_starts(text, ()) == []
+
+
+def test_the_year_an_amount_is_written_for_and_the_years_a_question_names():
+    from assistant.lang.facts import amount_years, years_named
+
+    assert amount_years("Een bijdrage van € 3.575 in 2024 en € 7.500 in 2025 aan de bibliotheek.") == [2024, 2025]
+    assert amount_years("2024: € 3.575; 2025: € 7.500") == [2024, 2025]
+    assert amount_years("Een krediet van € 2.201.250 voor het asfalt.") == [None]
+    assert years_named("Hoeveel kregen de GI's per jaar voor 2022-2025?") == frozenset({2022, 2023, 2024, 2025})
+    assert years_named("Hoeveel kost het?") == frozenset()
