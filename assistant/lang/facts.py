@@ -122,7 +122,12 @@ _DATE = re.compile(
     r"\b(voorjaar|najaar|zomer|winter|kwartaal|medio)\b)",
     re.I,
 )
-_NUMBER = re.compile(rf"(\b\d[\d.,]*\b|\b({_NUM}|alle|geen)\b)", re.I)
+# a count: a figure or a number word — not "een", which is far more often the article "a" than "one"
+# (the numeral is written "één"; "binnen een jaar" still states a duration through _STATES)
+_COUNT_WORDS = [w for w in NUMBER_WORDS if w != "een"]
+_NUMBER = re.compile(
+    rf"(\b\d[\d.,]*\b|\b({alternation(_COUNT_WORDS + ['helft', 'half', 'kwart', 'enkele', 'paar'])}|alle|geen)\b)", re.I
+)
 _WHO = re.compile(
     r"(\b[A-Z][A-Za-z]*[A-Z]\w*\b|\b[A-Z][a-zë]+\s+[A-Z][a-zë]+|\b(dhr|mevr|mr|drs|ir|dr)\.?\s+[A-Z]|"
     r"\b(minister|staatssecretaris|wethouder|burgemeester|gemeente|college|inspectie|bureau|raad|"
@@ -152,7 +157,7 @@ def fact_starts(text: str, kinds: tuple[str, ...]) -> list[int]:
     return sorted(set(out))
 
 
-_NUMBER_WORD = re.compile(r"\d|^(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")$", re.I)
+_NUMBER_WORD = re.compile(r"\d|^(" + "|".join(sorted(_COUNT_WORDS, key=len, reverse=True)) + r")$", re.I)
 
 
 def counted(noun: str, text: str) -> float:

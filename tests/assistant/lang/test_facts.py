@@ -97,3 +97,13 @@ def test_the_year_an_amount_is_written_for_and_the_years_a_question_names():
     assert amount_years("Een krediet van € 2.201.250 voor het asfalt.") == [None]
     assert years_named("Hoeveel kregen de GI's per jaar voor 2022-2025?") == frozenset({2022, 2023, 2024, 2025})
     assert years_named("Hoeveel kost het?") == frozenset()
+
+
+def test_the_article_een_is_no_count_but_the_numeral_is():
+    from assistant.lang.facts import counted
+
+    assert "count" not in stated_kinds("Via een tijdelijke regeling wordt een bedrag vergoed.")
+    assert "count" in stated_kinds("Er wacht nog één kind op een jeugdbeschermer.")
+    assert "duration" in stated_kinds("Binnen een jaar is het plan klaar.")  # a span still reads "een"
+    assert counted("onderzoek", "We gaan in op een onderzoek van Jeugdzorg Nederland.") == 0.0
+    assert counted("kind", "Er wacht nog één kind.") == 1.0
