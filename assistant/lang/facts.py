@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.lang.analyzer import WORD, word_hits
+from assistant.lang.dates import find_dues
 from assistant.lang.lexicon import (
     MONTH_ABBR,
     MONTH_ABBR_EN,
@@ -178,7 +179,13 @@ def mentions(noun: str, text: str) -> int:
 def stated_kinds(text: str) -> frozenset[str]:
     """The kinds of fact ``text`` states (a count is a number that is not an amount or a date)."""
     out = {kind for kind, rx in _STATES if rx.search(text)}
-    if _NUMBER.search(_DATE.sub(" ", _AMOUNT.sub(" ", text))):
+    dues = find_dues(text)  # the date grammar extraction uses: "eind dit jaar", "in januari", "na het zomerreces"
+    if dues:
+        out.add("date")
+    rest = text
+    for d in reversed(dues):  # a count is a number that is no part of a date or an amount
+        rest = rest[: d.start] + " " * (d.end - d.start) + rest[d.end :]
+    if _NUMBER.search(_DATE.sub(" ", _AMOUNT.sub(" ", rest))):
         out.add("count")
     return frozenset(out)
 

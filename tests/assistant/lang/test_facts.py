@@ -107,3 +107,12 @@ def test_the_article_een_is_no_count_but_the_numeral_is():
     assert "duration" in stated_kinds("Binnen een jaar is het plan klaar.")  # a span still reads "een"
     assert counted("onderzoek", "We gaan in op een onderzoek van Jeugdzorg Nederland.") == 0.0
     assert counted("kind", "Er wacht nog één kind.") == 1.0
+
+
+def test_a_date_is_what_the_date_grammar_reads_relative_and_vague_dates_included():
+    # the grammar extraction uses (lang.dates.find_dues) tells answering that a text states a date
+    for text in ("Eind dit jaar is het plan klaar.", "Het besluit volgt in januari.", "Na het zomerreces.",
+                 "Begin volgend jaar starten we.", "In Q3 2024 is het klaar."):
+        assert "date" in stated_kinds(text), text
+    assert stated_kinds("Per 1-7-2020 tot 1-1-2022 wordt het vergoed.") == frozenset({"date"})  # no count
+    assert "date" not in stated_kinds("Er wachten twaalf kinderen.")
