@@ -124,6 +124,9 @@ class Assistant:
             scorer = load_scorer(str(self.settings.answer_model) if self.settings.answer_model else None)
             if self.settings.decline_threshold is not None:
                 scorer = dataclasses.replace(scorer, decline_threshold=self.settings.decline_threshold)
+            if self.settings.quote_neighbours is not None:
+                n = self.settings.quote_neighbours
+                scorer = dataclasses.replace(scorer, window=(n, n))
             self._pipeline = ExtractivePipeline(
                 scorer,
                 passages=self.settings.answer_passages,

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 THRESHOLDS = np.round(np.arange(0.0, 0.90, 0.01), 3)
 EXTRA_RATIOS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
-WINDOWS = ((0, 0), (0, 1), (1, 0), (1, 1))  # sentences quoted before and after the chosen one
+WINDOWS = ((0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 1), (2, 2))  # sentences quoted before and after the chosen one
 
 
 @dataclasses.dataclass

@@ -48,3 +48,14 @@ def test_the_work_limits_have_sane_defaults_and_must_be_positive(tmp_path: Path)
     cfg.write_text("max_question_chars = 0\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="max_question_chars must be more than 0"):
         load_settings(cfg)
+
+
+def test_the_quoted_window_is_bounded():
+    import pytest
+
+    from assistant.config import Settings, _validate
+    from assistant.errors import ConfigError
+
+    _validate(Settings(quote_neighbours=None))
+    with pytest.raises(ConfigError, match="quote_neighbours"):
+        _validate(Settings(quote_neighbours=9))

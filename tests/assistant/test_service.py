@@ -9,6 +9,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from testpaths import bundled_letters
 
+from assistant.ask.scorer import load_scorer
 from assistant.config import Settings
 from assistant.errors import EmptyQuestion, IndexMismatch, QuestionTooLong
 from assistant.render import answer_to_text
@@ -231,3 +232,15 @@ def test_the_models_no_answer_hands_the_decision_to_the_extractive_answerer(sett
     b = Assistant(dataclasses.replace(settings, llm="ollama:fake", decline_threshold=10.0))
     b.use_chat_model(FakeListChatModel(responses=["NO ANSWER"]))
     assert b.ask("Hoeveel kost een nieuwe fregat?").declined
+
+
+def test_the_quoted_window_is_a_setting_over_the_models_own(settings):
+    wide = Assistant(dataclasses.replace(settings, quote_neighbours=2))
+    assert wide.pipeline.scorer.window == (2, 2)
+    own = Assistant(dataclasses.replace(settings, quote_neighbours=None))
+    assert own.pipeline.scorer.window == tuple(load_scorer().window)
+    q = "Binnen hoeveel weken moet voor 90% van de kinderen een veiligheidsplan zijn opgesteld?"
+    narrow = Assistant(dataclasses.replace(settings, quote_neighbours=0)).ask(q)
+    a = wide.ask(q)
+    assert not a.declined and len(a.answer) >= len(narrow.answer)  # neighbours quoted, the same sentence chosen
+    _exact(a, wide)
