@@ -34,6 +34,7 @@ from assistant.ask.features import NAMES, featurize, query_stats
 from assistant.ask.pipeline import part_features, rank_passages, retrieve
 from assistant.ask.query import Query, build_query
 from assistant.ask.scorer import MODEL_FILE, AnswerScorer
+from assistant.config import Settings
 from assistant.logistic import Params, fit_standardised
 from assistant.text import coverage, tokens
 from assistant.types import Passage
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 THRESHOLDS = np.round(np.arange(0.0, 0.90, 0.01), 3)
 EXTRA_RATIOS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 WINDOWS = ((0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 1), (2, 2))  # sentences quoted before and after the chosen one
+# pieces in an answer, as the product composes them (the setting max_answer_sentences)
+MAX_SENTENCES = Settings().max_answer_sentences
 
 
 @dataclasses.dataclass
@@ -169,7 +172,7 @@ def per_question(
         for i, (c, v) in enumerate(zip(e.cands, p, strict=True)):
             c.p = float(v)
             c.part_p = tuple(float(pp[i]) for pp in e.part_oof)
-        d = choose(e.query, e.cands, threshold=threshold, extra_ratio=ratio, max_sentences=3, window=window)
+        d = choose(e.query, e.cands, threshold=threshold, extra_ratio=ratio, max_sentences=MAX_SENTENCES, window=window)
         out = compose(d)
         ok = e.item.answerable and not out.declined and answer_correct(out.text, e.item.answer_keys)
         supported = sum(

@@ -62,7 +62,6 @@ def related(part: str, s: str) -> bool:
     return _common_prefix(part, s) >= max(4 if len(part) < 6 else 5, min(len(part), len(s)) - 2)
 
 
-@functools.lru_cache(maxsize=1 << 17)  # pure: the same stem meets the same sentence for several features
 @functools.cache
 def _exonym_stems() -> dict[str, tuple[str, ...]]:
     from assistant.lang.glossary import words as glossary_words
@@ -80,6 +79,7 @@ def name_forms(stem: str) -> tuple[str, ...]:
     return (stem, *(f for f in _exonym_stems().get(stem, ()) if f != stem))
 
 
+@functools.lru_cache(maxsize=1 << 17)  # pure: the same stem meets the same sentence for several features
 def match(t: str, have: frozenset[str]) -> float:
     """How well the question stem ``t`` is present among the stems ``have`` (0..1).
 
