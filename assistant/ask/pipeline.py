@@ -15,11 +15,12 @@ import numpy as np
 
 from assistant.ask.candidates import Candidate, gather
 from assistant.ask.compose import Decision, choose
-from assistant.ask.features import featurize, query_stats
+from assistant.ask.features import NAMES, featurize, query_stats
 from assistant.ask.query import Query, build_query
 from assistant.ask.scorer import AnswerScorer, load_scorer
 from assistant.types import Passage
 
+_NAMES_MISSING = NAMES.index("names_missing")
 # a question's named date narrows the search only when it singles out a few documents
 NARROW_MAX_SHARE = 0.25
 
@@ -105,17 +106,18 @@ def rank_passages(passages: Sequence[Passage], cands: Sequence[Candidate]) -> li
 
 def part_features(q: Query, cands: Sequence[Candidate], index: Any) -> list[np.ndarray]:
     """The feature matrix of the candidates for each part of a two-part question."""
-    out, missing = [], []
+    out = []
     for text in q.parts:
         pq = build_query(text)
-        out.append(featurize(pq, cands, query_stats(pq, cands, index)))  # sets names_missing for the part
-        missing.append([c.names_missing for c in cands])
-    if q.parts:
-        # each part's names are asked of the documents answering that part; the question as a whole
-        # may be answered from two documents, so a document is out only if it lacks every part's names
-        for i, c in enumerate(cands):
-            c.part_names_missing = tuple(m[i] for m in missing)
-            c.names_missing = all(c.part_names_missing)
+        out.append(featurize(pq, cands, query_stats(pq, cands, index)))
+    if out:
+        # each part's names are asked of the documents answering that part (read from the part's own
+        # features); the question as a whole may be answered from two documents, so a document is out
+        # only if it lacks every part's names
+        missing = np.column_stack([x[:, _NAMES_MISSING] > 0 for x in out])
+        for c, row in zip(cands, missing, strict=True):
+            c.part_names_missing = tuple(bool(v) for v in row)
+            c.names_missing = bool(row.all())
     return out
 
 

@@ -11,6 +11,10 @@ import functools
 import re
 from typing import Any
 
+from assistant.lang.glossary import gloss
+from assistant.lang.glossary import words as glossary_words
+from assistant.lang.lexicon import EXONYMS
+
 WORD = re.compile(r"\w+")
 _stemmer: Any = None
 _stopwords: frozenset[str] | None = None
@@ -64,9 +68,6 @@ def related(part: str, s: str) -> bool:
 
 @functools.cache
 def _exonym_stems() -> dict[str, tuple[str, ...]]:
-    from assistant.lang.glossary import words as glossary_words
-    from assistant.lang.lexicon import EXONYMS
-
     out: dict[str, tuple[str, ...]] = {}
     for en, forms in (*glossary_words().items(), *EXONYMS.items()):
         for s in stems(en):
@@ -149,8 +150,6 @@ def detect_language(text: str) -> str:
 def keyword_query(question: str) -> str:
     """The question with English function words left out, for the (Dutch) keyword index; an English
     question also carries the Dutch counterparts of its administrative words (``glossary``)."""
-    from assistant.lang.glossary import gloss
-
     kept = [w for w in WORD.findall(question) if w.casefold() not in EN_STOP]
     if detect_language(question) == "en":
         have = {w.casefold() for w in kept}

@@ -24,6 +24,7 @@ from assistant.lang.lexicon import (
     TIME_WORDS,
     alternation,
 )
+from assistant.lang.numbers import find_amounts
 
 KINDS = ("amount", "percent", "duration", "frequency", "date", "count", "who", "reason", "list")
 FACT_KINDS = ("amount", "percent", "duration", "frequency", "date", "count")
@@ -208,8 +209,6 @@ _YEAR_BEFORE = re.compile(r"\b((?:19|20)\d\d)\s*:?\s*$")
 
 def amount_years(text: str) -> list[int | None]:
     """For each amount of money in ``text``, the year written right beside it (None when none is)."""
-    from assistant.lang.numbers import find_amounts
-
     out: list[int | None] = []
     for a in find_amounts(text):
         m = _YEAR_AFTER.match(text, a.end) or _YEAR_BEFORE.search(text[max(0, a.start - 12) : a.start])
